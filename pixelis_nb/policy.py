@@ -14,9 +14,9 @@ __all__ = ['POLICY_SCALES', 'SPECIAL_TOKENS', 'CHAT_TEMPLATE', 'ROLES', 'GENERAT
            'PolicyConfig', 'policy_config', 'tokenizer_corpus', 'build_tokenizer', 'load_tokenizer', 'tokenizer_dir',
            'PolicyProcessor', 'make_image_processor', 'make_processor', 'assistant_char_roles', 'check_image',
            'encode_images', 'encode_conversation', 'generated_mask', 'role_mask', 'Step', 'turn_text',
-           'observation_content', 'prompt_content', 'make_messages', 'encode_prompt', 'show_roles', 'collate',
-           'model_inputs', 'token_logprobs', 'mrope_section', 'model_config', 'check_compatible', 'count_params',
-           'make_policy', 'save_policy', 'load_policy', 'add_lora']
+           'observation_content', 'frame_indices', 'prompt_content', 'make_messages', 'encode_prompt', 'show_roles',
+           'collate', 'model_inputs', 'token_logprobs', 'mrope_section', 'model_config', 'check_compatible',
+           'count_params', 'make_policy', 'save_policy', 'load_policy', 'add_lora']
 
 # %% ../nbs/02_policy.ipynb #f36170e5
 import numpy as np
@@ -319,11 +319,15 @@ def observation_content(obs) -> list[dict]:
     parts.append({'type': 'text', 'text': text})
     return parts
 
+def frame_indices(n_frames:int, max_frames:int=4) -> list[int]:
+    "The frames of an `n_frames` clip the prompt shows: at most `max_frames`, evenly spaced, first and last included."
+    return np.unique(np.linspace(0, n_frames - 1, min(max_frames, n_frames)).round().astype(int)).tolist()
+
 def prompt_content(image_or_frames, question:str, max_frames:int=4) -> list[dict]:
     "The user content: the image (or up to `max_frames` frames, each labelled) and the question."
     a = np.asarray(image_or_frames)
     if a.ndim == 4:
-        idx = np.unique(np.linspace(0, len(a) - 1, min(max_frames, len(a))).round().astype(int))
+        idx = frame_indices(len(a), max_frames)
         parts = sum(([{'type': 'text', 'text': f'frame {i}:'}, {'type': 'image', 'image': a[i]}] for i in idx), [])
     else: parts = [{'type': 'image', 'image': a}]
     return parts + [{'type': 'text', 'text': question}]

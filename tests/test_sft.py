@@ -1,6 +1,7 @@
 "Focused checks of Phase 1's loss pieces (pure tensor functions; no model, no data)."
 import math, torch
-from pixelis_nb.sft import SFTConfig, role_weights, weighted_ce, giou, box_loss, head_targets, lr_at, ROLE_ID
+from pixelis_nb.sft import (SFTConfig, role_weights, weighted_ce, giou, box_loss, head_targets, lr_at, ROLE_ID, PointerArgHead,
+                            view_keys, target_cell, arg_loss, head_coords)
 
 def test_weights_zero_on_prompt_and_observation():
     r = torch.tensor([[ROLE_ID[x] for x in ('prompt', 'observation', 'pad', 'thought', 'op', 'arg', 'answer')]])
@@ -22,8 +23,36 @@ def test_giou_bounds():
     assert box_loss(a, a).item() < 1e-3
 
 def test_head_targets_and_schedule():
-    r = torch.tensor([ROLE_ID[x] for x in 'prompt thought syntax op arg arg syntax observation thought answer'.split()])
-    t = head_targets(r, [0, 5], [[0, 0, .5, .5], None])
-    assert t['op_pos'] == [2, 8] and t['arg_pos'] == [3, 4]
+    r = torch.tensor([ROLE_ID[x] for x in 'prompt thought syntax op syntax arg syntax arg arg syntax arg syntax observation thought answer'.split()])
+    t = head_targets(r, [0, 5], [('box', [0, 0, .5, .5], (0, 2, 2)), None])
+    assert t['op_pos'] == [2, 13] and t['arg_pos'] == [6] and t['arg_key'] == [[0, 2, 2]] and t['arg_kind'] == [0]
     c = SFTConfig(steps=50, warmup=5, lr=1.0, min_lr_ratio=0.0)
     assert math.isclose(lr_at(4, c), 1.0) and lr_at(49, c) < 0.01
+
+def test_head_coords_are_valid_actions():
+    for b in ([0., 0., 0., 0.], [1., 1., 1., 1.], [.2, .3, .2, .3], [.1, .2, .9, .8]):
+        x0, y0, x1, y1 = head_coords(torch.tensor(b), 'box')
+        assert 0 <= x0 < x1 <= 1000 and 0 <= y0 < y1 <= 1000
+    assert head_coords(torch.tensor([.1, .2, .3, .4]), 'point') == [200, 300]
+
+def test_pointer_head_learns_to_point():
+    "Queries that carry a noisy copy of one token's state: the head must learn to point at that token."
+    torch.manual_seed(0)
+    N, rows, cols, D = 256, 3, 4, 16
+    hidden = torch.randn(N, 1 + rows * cols, D)
+    tgt = torch.randint(0, rows * cols, (N,))
+    hidden[:, 0] = hidden[torch.arange(N), 1 + tgt] + .1 * torch.randn(N, D)
+    key = torch.tensor([[1, rows, cols]] * N)
+    centre = torch.stack([(tgt % cols + .5) / cols, (tgt // cols + .5) / rows], -1)
+    val = torch.cat([centre, centre], -1)
+    head = PointerArgHead(D, 32)
+    opt = torch.optim.Adam(head.parameters(), lr=1e-2)
+    cfg = SFTConfig()
+    kinds = torch.ones(N, dtype=torch.long)   # point targets
+    for _ in range(150):
+        box, lg = head(hidden[:, 0], *view_keys(hidden, torch.arange(N), key))
+        loss = arg_loss(box, lg, kinds, val, key, cfg)
+        opt.zero_grad(); loss.backward(); opt.step()
+    with torch.no_grad(): box, lg = head(hidden[:, 0], *view_keys(hidden, torch.arange(N), key), hard=True)
+    assert (lg.argmax(-1) == tgt).float().mean() > 0.9
+    assert (target_cell(box, key) == tgt).float().mean() > 0.9
