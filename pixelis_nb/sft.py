@@ -462,7 +462,7 @@ def head_arguments(policy, heads:nn.ModuleDict, processor,
     dev = next(policy.parameters()).device
     hs = policy(**{k: v.to(dev) for k, v in model_inputs(b).items()}, output_hidden_states=True).hidden_states
     kh = hs[int(getattr(heads['arg'], 'key_layer', -1))].float()
-    box, _ = arg_predict(heads['arg'], hs[-1].float(), torch.tensor(pos, device=dev), torch.tensor(keys, device=dev), hard=True, key_hidden=kh)
+    box, _ = arg_predict(heads['arg'].to(dev), hs[-1].float(), torch.tensor(pos, device=dev), torch.tensor(keys, device=dev), hard=True, key_hidden=kh)
     return list(box.cpu())
 
 def _generate(model, processor, encs:list[dict], max_new_tokens:int, eos:list[int], bad=None) -> list[list[int]]:
@@ -482,6 +482,7 @@ def _generate(model, processor, encs:list[dict], max_new_tokens:int, eos:list[in
 def generate_turns(model, processor, encs:list[dict], max_new_tokens:int, no_tools:bool=False,
                    heads:nn.ModuleDict|None=None, frames:list|None=None) -> list[str]:
     "One greedy assistant turn per encoding. With `heads`, a box/point value the turn opens is written by the argument head."
+    # `max_new_tokens` bounds the tokens the language model writes; the head's numbers do not count against it
     from pixelis_nb.grammar import OPS
     tok = processor.tokenizer
     stop = _stop_ids(tok); bad = [[tok.convert_tokens_to_ids('<act>')]] if no_tools else None
@@ -492,14 +493,15 @@ def generate_turns(model, processor, encs:list[dict], max_new_tokens:int, no_too
     for i, g in enumerate(gen):
         m = _HEAD_POINT.search(tok.decode(g)) if g and g[-1] == opener else None
         if m and m.group(1) in OPS: need.append((i, m.group(1), m.group(2)))
+    lm = [len(g) for g in gen]   # tokens the language model wrote so far
     if need:
         boxes = head_arguments(model, heads, processor, [(extend_encoding(encs[i], gen[i]), op, (frames or [None] * len(encs))[i]) for i, op, _ in need])
         for (i, op, kind), bx in zip(need, boxes):
             gen[i] = gen[i] + tok(','.join(map(str, head_coords(bx, kind))) + ('],' if op == 'track' else '])'), add_special_tokens=False)['input_ids']
-    rest = [i for i, g in enumerate(gen) if g and g[-1] not in stop and len(g) < max_new_tokens]
+    rest = [i for i, g in enumerate(gen) if g and g[-1] not in stop and lm[i] < max_new_tokens]
     if rest:
-        more = _generate(model, processor, [extend_encoding(encs[i], gen[i]) for i in rest], max_new_tokens, stop, bad)
-        for i, g in zip(rest, more): gen[i] = gen[i] + g[:max_new_tokens - len(gen[i])]
+        more = _generate(model, processor, [extend_encoding(encs[i], gen[i]) for i in rest], max(max_new_tokens - lm[i] for i in rest), stop, bad)
+        for i, g in zip(rest, more): gen[i] = gen[i] + g[:max_new_tokens - lm[i]]
     return [tok.decode(g) for g in gen]
 
 @torch.no_grad()
@@ -552,8 +554,9 @@ def solve(model, processor, samples:list, tcfg, max_steps:int=4, max_new_tokens:
             m = None if ok else re.match(r'<think>[^<>]*</think>', st['text'])
             e = encode_conversation(processor, make_messages(pix(st['s']), st['s'].question, ok, max_frames=mf), add_generation_prompt=not ok)
             encs.append(extend_encoding(e, tok((m.group(0) if m else '<think></think>') + '<answer>', add_special_tokens=False)['input_ids']))
-        for st, g in zip(chunk, _generate(model, processor, encs, 12, [tok.convert_tokens_to_ids('</answer>')], [[tok.convert_tokens_to_ids('<act>')]])):
-            st['pred'], st['forced'] = tok.decode(g).replace('</answer>', '').strip() or None, True
+        ends = [tok.convert_tokens_to_ids(t) for t in ('</answer>', '<|im_end|>')]
+        for st, g in zip(chunk, _generate(model, processor, encs, 12, ends, [[tok.convert_tokens_to_ids('<act>')]])):
+            st['pred'], st['forced'] = tok.decode([t for t in g if t not in ends]).strip() or None, True
     res = []
     for st in state:
         s = st['s']; exp = next((p for p in s.program if 'box' in p.args), None)

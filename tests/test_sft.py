@@ -56,3 +56,26 @@ def test_pointer_head_learns_to_point():
     with torch.no_grad(): box, lg = head(hidden[:, 0], *view_keys(hidden, torch.arange(N), key), hard=True)
     assert (lg.argmax(-1) == tgt).float().mean() > 0.9
     assert (target_cell(box, key) == tgt).float().mean() > 0.9
+
+def test_head_writes_the_numbers_outside_the_token_budget(monkeypatch):
+    "A turn that opens `zoom(box=[` gets its numbers from the head; the language model then closes the action."
+    import numpy as np
+    import pixelis_nb.sft as S
+    from pixelis_nb.policy import make_policy, encode_conversation, make_messages
+    from pixelis_nb.grammar import parse_turn
+    torch.manual_seed(0)
+    pol, proc = make_policy('nano'); tok = proc.tokenizer
+    heads = S.SFTModel(pol, S.SFTConfig()).heads.eval()
+    img = np.random.default_rng(0).integers(0, 255, (64, 64, 3), dtype=np.uint8)
+    enc = encode_conversation(proc, make_messages(img, 'What colour is the star?'), add_generation_prompt=True)
+    first = tok('<think>look closer.</think><act>zoom(box=[', add_special_tokens=False)['input_ids']
+    budgets = []
+    def fake(model, processor, encs, max_new_tokens, eos, bad=None):   # the language model's two parts of the turn
+        budgets.append(max_new_tokens)
+        return [first] if len(budgets) == 1 else [tok('</act>', add_special_tokens=False)['input_ids']]
+    monkeypatch.setattr(S, '_generate', fake)
+    text, = S.generate_turns(pol, proc, [enc], len(first) + 1, heads=heads)
+    a = parse_turn(text).action
+    x0, y0, x1, y1 = a.args['box']
+    assert a.op == 'zoom' and 0 <= x0 < x1 <= 1000 and 0 <= y0 < y1 <= 1000
+    assert budgets == [len(first) + 1, 1]   # the head's numbers did not use the language model's token budget
