@@ -109,10 +109,11 @@ class ArgHead(nn.Module):
         p = torch.sigmoid(self.net(h))
         return torch.cat([torch.minimum(p[..., :2], p[..., 2:]), torch.maximum(p[..., :2], p[..., 2:])], -1)
 
-def box_loss(pred:torch.Tensor, target:torch.Tensor, giou_weight:float=1.0) -> torch.Tensor:
-    "$\\lVert \\hat b-b\\rVert_1$ (mean over coordinates) $+\\;$ giou_weight $\\cdot(1-\\mathrm{GIoU})$, averaged over boxes."
+def box_loss(pred:torch.Tensor, target:torch.Tensor, giou_weight:float=1.0, reduce:bool=True) -> torch.Tensor:
+    "$\\lVert \\hat b-b\\rVert_1$ (mean over coordinates) $+\\;$ giou_weight $\\cdot(1-\\mathrm{GIoU})$, averaged over boxes (per box with `reduce=False`)."
     if len(pred) == 0: return pred.sum() * 0.
-    return (pred - target).abs().mean(-1).mean() + giou_weight * (1 - giou(pred, target)).mean()
+    per = (pred - target).abs().mean(-1) + giou_weight * (1 - giou(pred, target))
+    return per.mean() if reduce else per
 
 # %% ../nbs/14_sft.ipynb #200860c1
 class PointerArgHead(nn.Module):
@@ -213,8 +214,7 @@ def _centre(b): return (b[:, :2] + b[:, 2:]) / 2
 
 def arg_loss(box:torch.Tensor, logits:torch.Tensor|None, kind:torch.Tensor, val:torch.Tensor, key:torch.Tensor, cfg:SFTConfig):
     "$L_1$ + GIoU on box targets, $L_1$ on the centre for point targets, plus $\\lambda_{ptr}$ times the pointer CE."
-    per = torch.where(kind == 0, (box - val).abs().mean(-1) + cfg.giou_weight * (1 - giou(box, val)),
-                      (_centre(box) - _centre(val)).abs().mean(-1))
+    per = torch.where(kind == 0, box_loss(box, val, cfg.giou_weight, reduce=False), (_centre(box) - _centre(val)).abs().mean(-1))
     l = per.mean()
     if logits is not None and cfg.lambda_ptr: l = l + cfg.lambda_ptr * F.cross_entropy(logits, target_cell(val, key))
     return l
