@@ -79,3 +79,16 @@ def test_head_writes_the_numbers_outside_the_token_budget(monkeypatch):
     x0, y0, x1, y1 = a.args['box']
     assert a.op == 'zoom' and 0 <= x0 < x1 <= 1000 and 0 <= y0 < y1 <= 1000
     assert budgets == [len(first) + 1, 1]   # the head's numbers did not use the language model's token budget
+
+def test_run_arms_in_worker_processes_matches_in_process():
+    "The ablation's arms give the same row whether trained side by side in spawned workers or here (nano, 2 steps)."
+    from dataclasses import replace
+    from pixelis_nb.core import get_scale
+    from pixelis_nb.sft import sft_config, run_arms
+    sc = get_scale('nano'); c = replace(sft_config(sc), steps=2, aux=False, eval_per_cell=1, eval_max_steps=1, eval_max_new_tokens=8)
+    arms = {'uniform': replace(c, loss='uniform'), 'weighted': c}
+    par, seq = run_arms(sc, arms, workers=2), run_arms(sc, {'uniform': arms['uniform']}, workers=1)
+    assert set(par) == {'uniform', 'weighted'}
+    same = lambda a, b: a == b or (isinstance(a, float) and math.isnan(a) and math.isnan(b))
+    assert all(same(par['uniform'][k], v) for k, v in seq['uniform'].items() if k != 'train_secs')
+    assert 0 <= par['weighted']['choice_accuracy'] <= 1
