@@ -619,19 +619,22 @@ def answer_prefix(processor, sample, result:EvalResult) -> dict:
 @torch.no_grad()
 def choice_results(model, processor, samples:list, results:list[EvalResult], batch_size:int=16) -> list[EvalResult]:
     "`results` with each answer replaced by the sample's choice the model finds most likely after `<answer>`."
-    from pixelis_nb.policy import token_logprobs, collate as pcollate
+    from pixelis_nb.policy import model_inputs, collate as pcollate
     if len(samples) != len(results): raise ValueError(f"{len(samples)} samples but {len(results)} results")
-    tok = processor.tokenizer; model.eval()
+    tok = processor.tokenizer; model.eval(); dev = next(model.parameters()).device
     encs = [answer_prefix(processor, s, r) for s, r in zip(samples, results)]
     items = [(i, c) for i, s in enumerate(samples) for c in s.choices]
     scores = [dict() for _ in samples]
     for k in range(0, len(items), batch_size):
         chunk = items[k:k + batch_size]
         ids = [tok(c + '</answer>', add_special_tokens=False)['input_ids'] for _, c in chunk]
-        exs = [extend_encoding(encs[i], t) for (i, _), t in zip(chunk, ids)]
-        lp = token_logprobs(model, pcollate(exs, tok.pad_token_id)).cpu()
+        K = max(map(len, ids))
+        batch = pcollate([extend_encoding(encs[i], t) for (i, _), t in zip(chunk, ids)], tok.pad_token_id, padding_side='left')
+        inp = {k_: v.to(dev) for k_, v in model_inputs(batch).items()}
+        # left padding puts every choice at the end of its row: only the last K+1 positions' logits are needed
+        lp = torch.log_softmax(model(**inp, logits_to_keep=K + 1).logits[:, :-1].float(), -1).cpu()
         for b, ((i, c), t) in enumerate(zip(chunk, ids)):
-            L = len(exs[b]['input_ids']); scores[i][c] = float(lp[b, L - len(t):L].sum())
+            scores[i][c] = float(lp[b, K - len(t):].gather(-1, torch.tensor(t)[:, None]).sum())
     return [replace(r, pred=max(sc, key=sc.get)) for r, sc in zip(results, scores)]
 
 # %% ../nbs/14_sft.ipynb #a97b6d67
@@ -681,11 +684,15 @@ def zoom_hard(results:list, samples:list) -> list:
 
 def ablation_arm(scale, cfg:SFTConfig|dict, threads:int|None=1) -> dict:
     "Train a fresh policy with `cfg` on the scale's corpus and evaluate it (tools, head or spelled numbers per `cfg`): one table row."
+    n0 = torch.get_num_threads()
+    if threads: torch.set_num_threads(threads)
+    try: return _arm(scale, SFTConfig(**cfg) if isinstance(cfg, dict) else cfg)
+    finally: torch.set_num_threads(n0)
+
+def _arm(scale, cfg:SFTConfig) -> dict:
     from pixelis_nb.tools import tool_config
     from pixelis_nb.cota import cota_config
     from pixelis_nb.policy import make_processor
-    if threads: torch.set_num_threads(threads)
-    if isinstance(cfg, dict): cfg = SFTConfig(**cfg)
     scale = scale if hasattr(scale, 'name') else get_scale(scale)
     proc = make_processor(scale)
     model, _, _, secs = train_policy(scale, cfg, sft_data(scale, proc), proc)
@@ -706,7 +713,7 @@ def run_arms(scale, arms:dict, workers:int=2) -> dict:
     from concurrent.futures import ProcessPoolExecutor
     from pixelis_nb.sft import ablation_arm as arm   # the package's function and plain dicts: what a notebook defines lives in
     with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context('spawn')) as ex:   # its `__main__`, which workers lack
-        futs = {k: ex.submit(arm, scale, asdict(c)) for k, c in arms.items()}
+        futs = {k: ex.submit(arm, scale, c if isinstance(c, dict) else asdict(c)) for k, c in arms.items()}
         return {k: f.result() for k, f in futs.items()}
 
 def sft_checkpoint(scale=None, cfg:SFTConfig|None=None,

@@ -1,4 +1,4 @@
-"Focused checks of Phase 1's loss pieces (pure tensor functions; no model, no data)."
+"Focused checks of Phase 1: the loss pieces and heads (pure tensor functions), and the ablation's worker processes (nano)."
 import math, torch
 from pixelis_nb.sft import (SFTConfig, role_weights, weighted_ce, giou, box_loss, head_targets, lr_at, ROLE_ID, PointerArgHead,
                             view_keys, target_cell, arg_loss, head_coords)
@@ -87,7 +87,9 @@ def test_run_arms_in_worker_processes_matches_in_process():
     from pixelis_nb.sft import sft_config, run_arms
     sc = get_scale('nano'); c = replace(sft_config(sc), steps=2, aux=False, eval_per_cell=1, eval_max_steps=1, eval_max_new_tokens=8)
     arms = {'uniform': replace(c, loss='uniform'), 'weighted': c}
-    par, seq = run_arms(sc, arms, workers=2), run_arms(sc, {'uniform': arms['uniform']}, workers=1)
+    n0 = torch.get_num_threads(); torch.set_num_threads(1)   # the workers' thread count, so the floats can match exactly
+    try: par, seq = run_arms(sc, arms, workers=2), run_arms(sc, {'uniform': arms['uniform']}, workers=1)
+    finally: torch.set_num_threads(n0)
     assert set(par) == {'uniform', 'weighted'}
     same = lambda a, b: a == b or (isinstance(a, float) and math.isnan(a) and math.isnan(b))
     assert all(same(par['uniform'][k], v) for k, v in seq['uniform'].items() if k != 'train_secs')
