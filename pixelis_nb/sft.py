@@ -506,6 +506,20 @@ def generate_turns(model, processor, encs:list[dict], max_new_tokens:int, no_too
     return [tok.decode(g) for g in gen]
 
 @torch.no_grad()
+def _answer_context(processor, sample, steps:list, text:str, own:bool) -> dict:
+    "Encoding up to `<answer>`: context + the last turn's own text (`own`, if it has one), else the forced context."
+    from pixelis_nb.policy import make_messages, encode_conversation
+    mf = getattr(getattr(processor, 'policy_config', None), 'max_frames', 4)
+    final = text[sum(len(x.raw) for x in steps):]   # the turns' texts add up to `text`
+    if own and '<answer>' in final: pre = final[:final.index('<answer>') + len('<answer>')]
+    else:
+        steps = [x for x in steps if x.action is not None]   # malformed turns are dropped from the context
+        m = None if steps else re.match(r'<think>[^<>]*</think>', text)
+        pre = (m.group(0) if m else '<think></think>') + '<answer>'
+    pix = sample.scene.image if sample.scene.image is not None else sample.scene.frames
+    enc = encode_conversation(processor, make_messages(pix, sample.question, steps, max_frames=mf), add_generation_prompt=not steps)
+    return extend_encoding(enc, processor.tokenizer(pre, add_special_tokens=False)['input_ids'])
+
 def solve(model, processor, samples:list, tcfg, max_steps:int=4, max_new_tokens:int=96, no_tools:bool=False,
           batch_size:int=32,
           heads:nn.ModuleDict|None=None, # the Phase 1 heads: with them, box/point numbers come from the argument head
@@ -549,12 +563,7 @@ def solve(model, processor, samples:list, tcfg, max_steps:int=4, max_new_tokens:
     open_ = [st for st in state if not st['done']] if force_answer else []
     for i in range(0, len(open_), batch_size):   # the forced answer: context + its first well-formed thought + `<answer>`
         chunk = open_[i:i + batch_size]
-        encs = []
-        for st in chunk:
-            ok = [x for x in st['steps'] if x.action is not None]   # malformed turns are dropped from the context
-            m = None if ok else re.match(r'<think>[^<>]*</think>', st['text'])
-            e = encode_conversation(processor, make_messages(pix(st['s']), st['s'].question, ok, max_frames=mf), add_generation_prompt=not ok)
-            encs.append(extend_encoding(e, tok((m.group(0) if m else '<think></think>') + '<answer>', add_special_tokens=False)['input_ids']))
+        encs = [_answer_context(processor, st['s'], st['steps'], st['text'], own=False) for st in chunk]
         ends = [tok.convert_tokens_to_ids(t) for t in ('</answer>', '<|im_end|>')]
         for st, g in zip(chunk, _generate(model, processor, encs, 12, ends, [[tok.convert_tokens_to_ids('<act>')]])):
             st['pred'], st['forced'] = tok.decode([t for t in g if t not in ends]).strip() or None, True
@@ -612,18 +621,7 @@ def prior_results(traces:list, samples:list) -> list[EvalResult]:
 # %% ../nbs/14_sft.ipynb #f770e36c
 def answer_prefix(processor, sample, result:EvalResult) -> dict:
     "The encoding of a solved sample's conversation up to and including `<answer>` (its own, or the forced one)."
-    from pixelis_nb.policy import make_messages, encode_conversation
-    mf = getattr(getattr(processor, 'policy_config', None), 'max_frames', 4)
-    final = result.text[sum(len(x.raw) for x in result.steps):]   # the turns' texts add up to `result.text`
-    if '<answer>' in final and not result.forced:
-        steps, pre = result.steps, final[:final.index('<answer>') + len('<answer>')]
-    else:   # as `solve(force_answer=True)`: well-formed actions only, then the first thought (if no action) and `<answer>`
-        steps = [x for x in result.steps if x.action is not None]
-        m = None if steps else re.match(r'<think>[^<>]*</think>', result.text)
-        pre = (m.group(0) if m else '<think></think>') + '<answer>'
-    pix = sample.scene.image if sample.scene.image is not None else sample.scene.frames
-    enc = encode_conversation(processor, make_messages(pix, sample.question, steps, max_frames=mf), add_generation_prompt=not steps)
-    return extend_encoding(enc, processor.tokenizer(pre, add_special_tokens=False)['input_ids'])
+    return _answer_context(processor, sample, result.steps, result.text, own=not result.forced)
 
 @torch.no_grad()
 def choice_results(model, processor, samples:list, results:list[EvalResult], batch_size:int=16) -> list[EvalResult]:
