@@ -505,7 +505,6 @@ def generate_turns(model, processor, encs:list[dict], max_new_tokens:int, no_too
         for i, g in zip(rest, more): gen[i] = gen[i] + g[:max_new_tokens - lm[i]]
     return [tok.decode(g) for g in gen]
 
-@torch.no_grad()
 def _answer_context(processor, sample, steps:list, text:str, own:bool) -> dict:
     "Encoding up to `<answer>`: context + the last turn's own text (`own`, if it has one), else the forced context."
     from pixelis_nb.policy import make_messages, encode_conversation
@@ -520,6 +519,7 @@ def _answer_context(processor, sample, steps:list, text:str, own:bool) -> dict:
     enc = encode_conversation(processor, make_messages(pix, sample.question, steps, max_frames=mf), add_generation_prompt=not steps)
     return extend_encoding(enc, processor.tokenizer(pre, add_special_tokens=False)['input_ids'])
 
+@torch.no_grad()
 def solve(model, processor, samples:list, tcfg, max_steps:int=4, max_new_tokens:int=96, no_tools:bool=False,
           batch_size:int=32,
           heads:nn.ModuleDict|None=None, # the Phase 1 heads: with them, box/point numbers come from the argument head
