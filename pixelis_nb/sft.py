@@ -383,6 +383,10 @@ def image_spans(input_ids:torch.Tensor,  # [T] one encoded sequence
     if len(starts) != len(grid_thw): raise ValueError(f"{len(starts)} runs of image tokens but {len(grid_thw)} image grids")
     return [(s, h // merge, w // merge) for s, (t, h, w) in zip(starts, grid_thw.tolist())]
 
+def _max_frames(processor) -> int:
+    "How many frames of a video the policy is shown (the processor's policy config; 4 for a processor without one)."
+    return getattr(getattr(processor, 'policy_config', None), 'max_frames', 4)
+
 def view_image(op:str, args:dict, n_before:int, frames:list[int]|None=None) -> int:
     "Which image an action's coordinates refer to: for `track` the prompt frame of time `t`, else the latest image."
     if op == 'track' and frames: return max(i for i, f in enumerate(frames) if f <= args.get('t', 0))
@@ -397,7 +401,7 @@ def encode_trace(processor,              # the policy's processor
     from pixelis_nb.policy import encode_conversation, frame_indices
     from pixelis_nb.cota import trace_messages
     from pixelis_nb.grammar import parse_action
-    mf = getattr(getattr(processor, 'policy_config', None), 'max_frames', 4)
+    mf = _max_frames(processor)
     s = sample or tr.sample(wcfg)
     enc = encode_conversation(processor, trace_messages(tr, wcfg, s, max_frames=mf))
     spans = image_spans(enc['input_ids'], enc['image_grid_thw'], processor.image_token_id, processor.image_processor.merge_size)
@@ -508,15 +512,14 @@ def generate_turns(model, processor, encs:list[dict], max_new_tokens:int, no_too
 def _answer_context(processor, sample, steps:list, text:str, own:bool) -> dict:
     "Encoding up to `<answer>`: context + the last turn's own text (`own`, if it has one), else the forced context."
     from pixelis_nb.policy import make_messages, encode_conversation
-    mf = getattr(getattr(processor, 'policy_config', None), 'max_frames', 4)
+    mf = _max_frames(processor)
     final = text[sum(len(x.raw) for x in steps):]   # the turns' texts add up to `text`
     if own and '<answer>' in final: pre = final[:final.index('<answer>') + len('<answer>')]
     else:
         steps = [x for x in steps if x.action is not None]   # malformed turns are dropped from the context
         m = None if steps else re.match(r'<think>[^<>]*</think>', text)
         pre = (m.group(0) if m else '<think></think>') + '<answer>'
-    pix = sample.scene.image if sample.scene.image is not None else sample.scene.frames
-    enc = encode_conversation(processor, make_messages(pix, sample.question, steps, max_frames=mf), add_generation_prompt=not steps)
+    enc = encode_conversation(processor, make_messages(sample.scene.pixels, sample.question, steps, max_frames=mf), add_generation_prompt=not steps)
     return extend_encoding(enc, processor.tokenizer(pre, add_special_tokens=False)['input_ids'])
 
 @torch.no_grad()
@@ -530,10 +533,9 @@ def solve(model, processor, samples:list, tcfg, max_steps:int=4, max_new_tokens:
     from pixelis_nb.grammar import parse_turn
     from pixelis_nb.tools import ToolContext, ToolError, Observation, execute, box_iou
     from pixelis_nb.grammar import action_to_pixels
-    tok = processor.tokenizer; mf = getattr(getattr(processor, 'policy_config', None), 'max_frames', 4)
+    tok = processor.tokenizer; mf = _max_frames(processor)
     model.eval()
     if no_tools: max_steps = 1   # with <act> banned, the first turn must answer
-    pix = lambda s: s.scene.image if s.scene.image is not None else s.scene.frames
     state = [dict(s=s, steps=[], ctx=ToolContext(image=s.scene.image, frames=s.scene.frames, cfg=tcfg), done=False, pred=None,
                   calls=0, valid=0, first_box=None, text='',
                   frames=None if s.scene.image is not None else frame_indices(len(s.scene.frames), mf)) for s in samples]
@@ -541,7 +543,7 @@ def solve(model, processor, samples:list, tcfg, max_steps:int=4, max_new_tokens:
         live = [st for st in state if not st['done']]
         for i in range(0, len(live), batch_size):
             chunk = live[i:i + batch_size]
-            encs = [encode_conversation(processor, make_messages(pix(st['s']), st['s'].question, st['steps'], max_frames=mf),
+            encs = [encode_conversation(processor, make_messages(st['s'].scene.pixels, st['s'].question, st['steps'], max_frames=mf),
                                         add_generation_prompt=not st['steps']) for st in chunk]
             texts = generate_turns(model, processor, encs, max_new_tokens, no_tools, heads, [st['frames'] for st in chunk])
             for st, text in zip(chunk, texts):
@@ -652,12 +654,11 @@ def oracle_results(model, processor, samples:list, tcfg, max_new_tokens:int=96, 
     from pixelis_nb.policy import make_messages, encode_conversation, Step
     from pixelis_nb.grammar import parse_turn
     from pixelis_nb.tools import ToolError
-    tok = processor.tokenizer; mf = getattr(getattr(processor, 'policy_config', None), 'max_frames', 4)
+    tok = processor.tokenizer; mf = _max_frames(processor)
     model.eval()
-    pix = lambda s: s.scene.image if s.scene.image is not None else s.scene.frames
     steps = [[Step(thought=t.thought, action=t.action, observation=t.observation) for t in synthesize(s, 'chain', 'concise', tcfg).steps[:-1]]
              for s in samples]
-    encs = [encode_conversation(processor, make_messages(pix(s), s.question, st, max_frames=mf), add_generation_prompt=not st)
+    encs = [encode_conversation(processor, make_messages(s.scene.pixels, s.question, st, max_frames=mf), add_generation_prompt=not st)
             for s, st in zip(samples, steps)]
     texts = [t for i in range(0, len(encs), batch_size) for t in generate_turns(model, processor, encs[i:i + batch_size], max_new_tokens, no_tools=True)]
     res = []
