@@ -74,6 +74,11 @@ def make_parser() -> argparse.ArgumentParser:
     d.add_argument('--out', default='_site')
     d.add_argument('--offline', action='store_true', help='use the offline build even if Quarto is on PATH')
     sub.add_parser('info', help='versions, tool backends and devices')
+    r = sub.add_parser('pretrain', help='train the base policy (chapter 13a) into the store; --ship copies it into the package')
+    r.add_argument('--scale', default='tiny', choices=SCALE_NAMES)
+    r.add_argument('--config', help='YAML file of overrides')
+    r.add_argument('--set', dest='overrides', action='append', default=[], metavar='KEY=VALUE', help='e.g. --set base.steps=800')
+    r.add_argument('--ship', action='store_true', help='score the checkpoint and copy it with its manifest into pixelis_nb/weights/')
     return p
 
 def book_overrides(a:argparse.Namespace) -> list[str]:
@@ -95,6 +100,14 @@ def main(argv:list[str]|None=None) -> int:
         site = build_docs(a.out, force_offline=a.offline)
         readme = write_readme()
         print(f'site: {site} ({len(list(Path(site).glob("*.html")))} pages); README: {readme}')
+        return 0
+    if a.cmd == 'pretrain':
+        from pixelis_nb.core import get_scale
+        from pixelis_nb.base import base_checkpoint, ship_base, load_manifest
+        scale = get_scale(a.scale, a.config, a.overrides)
+        path = ship_base(scale) if a.ship else base_checkpoint(scale)
+        m = load_manifest(path)
+        print(f"base policy: {path} (recipe {m['config_hash']}, {m['steps']} steps, {m['wall_secs']} s)")
         return 0
     if a.model and not Path(a.model).exists():
         print(f'pixelis: checkpoint path not found: {a.model}', file=sys.stderr); return 2

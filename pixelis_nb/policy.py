@@ -311,12 +311,16 @@ def turn_text(step) -> str:
     if step.answer is not None: return s + f"<answer>{step.answer}</answer>"
     return s + f"<act>{_action_str(step.action)}</act>"
 
-def observation_content(obs) -> list[dict]:
-    "The content parts of a tool observation: its new image (if any) then its text."
+def observation_content(obs,
+                        question:str|None=None, # restated right after an image observation (see `make_messages`)
+                       ) -> list[dict]:
+    "The content parts of a tool observation: its new image (if any), its text, then the restated question."
     parts = []
-    if getattr(obs, 'image', None) is not None: parts.append({'type': 'image', 'image': obs.image})
+    has_image = getattr(obs, 'image', None) is not None
+    if has_image: parts.append({'type': 'image', 'image': obs.image})
     text = str(getattr(obs, 'text', '') or '').replace('<', '(').replace('>', ')')  # as grammar.serialize_obs: no forged tags
     parts.append({'type': 'text', 'text': text})
+    if has_image and question: parts.append({'type': 'text', 'text': f' {question}'})
     return parts
 
 def frame_indices(n_frames:int, max_frames:int=4) -> list[int]:
@@ -336,13 +340,14 @@ def make_messages(image_or_frames,                # HxWx3 image or TxHxWx3 frame
                   question:str,                   # the question
                   steps:Sequence=(),              # `Step`s (think+act+observation ..., think+answer)
                   system:str|None=None,           # optional system prompt
-                  max_frames:int=4) -> list[dict]:
+                  max_frames:int=4,
+                  restate:bool=True) -> list[dict]:       # repeat the question after each image a tool returns
     "Chat messages for a question about an image or clip and the steps taken so far."
     msgs = [{'role': 'system', 'content': system}] if system else []
     msgs.append({'role': 'user', 'content': prompt_content(image_or_frames, question, max_frames)})
     for s in steps:
         msgs.append({'role': 'assistant', 'content': turn_text(s)})
-        if s.answer is None and s.observation is not None: msgs.append({'role': 'tool', 'content': observation_content(s.observation)})
+        if s.answer is None and s.observation is not None: msgs.append({'role': 'tool', 'content': observation_content(s.observation, question if restate else None)})
     return msgs
 
 def encode_prompt(processor,                  # the policy's processor

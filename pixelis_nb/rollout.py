@@ -169,7 +169,7 @@ def _finish_turn(processor, row:_Row, text:str, closed:bool, cfg:RolloutConfig):
     if obs.error is not None: row.errors.append(obs.error)
     if obs.new_view is not None: row.ctx.view = obs.new_view
     row.steps.append(Step(thought=thought, action=action, observation=obs, raw=text, view=view))
-    row.add(encode_conversation(processor, [{'role': 'tool', 'content': observation_content(obs)}]))
+    row.add(encode_conversation(processor, [{'role': 'tool', 'content': observation_content(obs, _question(row.sample))}]))  # the question restated after an image, as make_messages does
     if len(row.steps) >= cfg.max_steps: row.stop = 'max_steps'
     elif row.generated >= cfg.max_new_tokens: row.stop = 'max_tokens'
 

@@ -68,6 +68,8 @@ class SFTConfig:
     eval_batch_size:int=32    # rollouts generated together
     eval_seed:int=900_000     # first held-out seed (disjoint from the corpus' seeds)
     seed:int=0                # training seed (the same for every ablation arm)
+    init:str='base'           # 'base': start from chapter 13a's pretrained base policy; 'fresh': `make_policy` (random init,
+                              # or the real checkpoint at paper scale)
 
 # %% ../nbs/14_sft.ipynb #91fbdeab
 def role_weights(roles:torch.Tensor, # [B, T] role ids (see `ROLES`)
@@ -674,7 +676,7 @@ SFT_SCALES = {
     'nano':  dict(steps=4, batch_size=4, warmup=1, log_every=1, eval_per_cell=1, eval_max_steps=2, eval_max_new_tokens=16),
     'tiny':  dict(steps=300, batch_size=8, warmup=30, lr=2e-3, log_every=5, eval_per_cell=6, ckpt_every=50),
     'small': dict(steps=3000, batch_size=32, warmup=100, lr=5e-4, log_every=20, eval_per_cell=50, ckpt_every=500),
-    'paper': dict(steps=5000, batch_size=8, grad_accum=8, warmup=200, lr=1e-5, lora=True, lora_r=64, log_every=20,
+    'paper': dict(steps=5000, batch_size=8, grad_accum=8, warmup=200, lr=1e-5, lora=True, lora_r=64, log_every=20, init='fresh',
                   eval_per_cell=100, ckpt_every=500),
 }
 
@@ -692,9 +694,11 @@ def sft_data(scale=None, processor=None) -> list[dict]:
     return [encode_trace(processor, tr, wcfg) for tr in progress(load_traces(cota_corpus(scale)), desc='encode')]
 
 def train_policy(scale, cfg:SFTConfig, data:list[dict], processor=None, ckpt_dir=None, until=None):
-    "A fresh policy (+ heads) trained on `data`: (SFTModel, processor, history, seconds)."
+    "The base policy (or a fresh one, `init='fresh'`) + heads, trained on `data`: (SFTModel, processor, history, seconds)."
     from pixelis_nb.policy import make_policy, add_lora, policy_config
-    policy, proc = make_policy(scale, seed=cfg.seed)
+    from pixelis_nb.base import load_base
+    if cfg.init not in ('base', 'fresh'): raise ValueError(f"unknown init {cfg.init!r}; valid: base, fresh")
+    policy, proc = load_base(scale) if cfg.init == 'base' else make_policy(scale, seed=cfg.seed)
     processor = processor or proc
     if cfg.lora: policy = add_lora(policy, policy_config(scale), r=cfg.lora_r)
     torch.manual_seed(cfg.seed)
@@ -757,7 +761,9 @@ def sft_checkpoint(scale=None, cfg:SFTConfig|None=None,
     from pixelis_nb.core import cache_root
     scale = scale if hasattr(scale, 'name') else get_scale(scale)
     cfg = cfg or sft_config(scale)
-    key = dict(sft=cfg, policy=policy_config(scale), cota=cota_config(scale), scale=scale.name, seed=scale.seed)
+    from pixelis_nb.base import recipe_key
+    key = dict(sft=cfg, policy=policy_config(scale), cota=cota_config(scale), scale=scale.name, seed=scale.seed,
+               base=config_hash(recipe_key(scale)) if cfg.init == 'base' else None)
     def build(d):
         d_ = data if data is not None else sft_data(scale, processor)
         resume = cache_root()/'sft_resume'/config_hash(key)   # an interrupted build resumes from here

@@ -1,0 +1,36 @@
+"The shipped base policy is this recipe's output: its manifest names the recipe, the recipe's first steps reproduce the logged
+loss, and the weights load and see on held-out samples."
+import math, pytest, torch
+from pixelis_nb.core import get_scale, config_hash
+from pixelis_nb.base import (shipped_dir, load_manifest, recipe_key, pretrain, load_base, base_config, eval_samples,
+                             perception_results)
+from pixelis_nb.tools import tool_config
+
+TINY = get_scale('tiny')
+SHIP = shipped_dir('tiny')
+
+def test_manifest_matches_the_recipe():
+    m = load_manifest(SHIP)
+    assert m['config_hash'] == config_hash(recipe_key(TINY))
+    assert m['steps'] == base_config(TINY).steps == len(m['loss'])
+    assert {'hard_zoom_expert_tools', 'hard_zoom_scene', 'gap_hard_zoom', 'text_obs_expert_tools'} <= set(m['scores'])
+
+def test_shipped_weights_are_small_safetensors():
+    files = list((SHIP/'policy').iterdir())
+    assert any(f.suffix == '.safetensors' for f in files) and not any(f.suffix in ('.bin', '.pt', '.pth') for f in files)
+    assert sum(f.stat().st_size for f in files) < 50 * 2**20
+
+def test_recipe_reproduces_the_logged_loss():
+    m = load_manifest(SHIP)
+    _, _, hist, _ = pretrain(TINY, until=3)
+    for got, want in zip(hist['loss'], m['loss'][:3]): assert math.isclose(got, want, rel_tol=2e-3), (hist['loss'], m['loss'][:3])
+
+def test_shipped_policy_reads_crops():
+    "On fresh held-out `attribute` samples, the expert's crop must beat the whole scene."
+    from dataclasses import replace
+    policy, proc = load_base(TINY)
+    samples = eval_samples(TINY, replace(base_config(TINY), eval_per_cell=8, eval_seed=10_000_500), tasks=('attribute',))
+    tcfg = tool_config(TINY)
+    acc = lambda rs: sum(r.pred == r.answer for r in rs) / len(rs)
+    crop, scene = acc(perception_results(policy, proc, samples, 'crop', tcfg)), acc(perception_results(policy, proc, samples, 'scene', tcfg))
+    assert crop >= CROP_MIN and crop > scene, (crop, scene)
