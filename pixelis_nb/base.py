@@ -21,10 +21,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from .core import get_scale, configure, seed_everything, make_fabric, progress, config_hash, atomic_write_text, Scale
-from .world import make_sample, world_config, zoom_box, TASK_TYPES, DIFFICULTIES
+from .world import make_sample, world_config, zoom_box, TASK_TYPES, DIFFICULTIES, WORLD_VERSION
 from .tools import tool_config, zoom, ZoomArgs
 from .policy import (make_policy, policy_config, encode_conversation, make_messages, Step, collate as pcollate,
-                               model_inputs, ROLES, ROLE_ID)
+                               model_inputs, tokenizer_dir, ROLES, ROLE_ID)
 
 # %% ../nbs/13a_base.ipynb #6930bd16
 @dataclass
@@ -126,6 +126,7 @@ def stream_rows(step:int, processor, cfg:BaseConfig, wcfg, tcfg) -> list[dict]:
     n = cfg.n_percept + cfg.n_chain
     rows, k = [], 0
     while len(rows) < n:
+        if k >= 4 * n: raise RuntimeError(f"step {step}: more than {3 * n} traces rejected; check the chain_tasks mix")
         seed = cfg.first_seed + step * 4 * n + k; k += 1   # up to 4n seeds per step (a rejected trace draws the next)
         d = difficulty_at(rng, step, cfg)
         if len(rows) < cfg.n_percept:
@@ -161,8 +162,9 @@ def recipe_key(scale, cfg:BaseConfig|None=None) -> dict:
     "Everything the pretrained weights depend on (evaluation knobs left out): its hash names the recipe."
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
     cfg = replace(cfg or base_config(scale), eval_per_cell=0, eval_seed=0)
-    return dict(base=cfg, policy=policy_config(scale), world=world_config(scale), tools=tool_config(scale),
-                seed=scale.seed, version=RECIPE_VERSION)
+    pcfg = policy_config(scale)
+    return dict(base=cfg, policy=pcfg, world=world_config(scale), tools=tool_config(scale), seed=scale.seed,
+                tokenizer=tokenizer_dir(pcfg.vocab_size).name, world_version=WORLD_VERSION, version=RECIPE_VERSION)
 
 # ---------------- evaluation
 
@@ -170,7 +172,7 @@ def pretrain(scale, cfg:BaseConfig|None=None,
              ckpt_dir:str|Path|None=None,   # resume checkpoints go (and resume comes) from here
              until:int|None=None,           # stop after this step (a later call resumes)
              fabric=None) -> tuple:
-    "Pretrain a fresh policy on the stream: (policy, processor, losses per step, seconds)."
+    "Pretrain a fresh policy on the stream: (policy, processor, history, seconds of training over all sessions)."
     from pixelis_nb.sft import lr_at, save_checkpoint, load_checkpoint
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
     cfg = cfg or base_config(scale)
@@ -183,10 +185,12 @@ def pretrain(scale, cfg:BaseConfig|None=None,
         st = load_checkpoint(ckpt_dir, model, opt); start, hist = st['step'], st['history']
     fabric = fabric or make_fabric(scale)
     fmodel, fopt = fabric.setup(model, opt)
+    for st in opt.state.values():   # a resumed AdamW state follows the parameters to their device
+        for k, v in st.items():
+            if torch.is_tensor(v) and k != 'step': st[k] = v.to(fabric.device)
     fmodel.train()
-    t_prev = sum(hist['secs'])
     t0 = time.time()
-    for step in progress(range(start, min(cfg.steps, until or cfg.steps)), desc='base'):
+    for step in progress(range(start, cfg.steps if until is None else min(cfg.steps, until)), desc='base'):
         for g in fopt.param_groups: g['lr'] = lr_at(step, cfg)
         batch = fabric.to_device(collate_rows(stream_rows(step, proc, cfg, wcfg, tcfg), proc.tokenizer.pad_token_id))
         loss = base_loss(fmodel, batch)
@@ -194,10 +198,10 @@ def pretrain(scale, cfg:BaseConfig|None=None,
         fabric.clip_gradients(fmodel, fopt, max_norm=cfg.clip)
         fopt.step(); fopt.zero_grad()
         hist['loss'].append(float(loss.detach())); hist['secs'].append(round(time.time() - t0, 3)); t0 = time.time()
-        if ckpt_dir is not None and (step + 1) % cfg.ckpt_every == 0: save_checkpoint(ckpt_dir, model, opt, step + 1, hist)
+        if ckpt_dir is not None and cfg.ckpt_every and (step + 1) % cfg.ckpt_every == 0: save_checkpoint(ckpt_dir, model, opt, step + 1, hist)
     if ckpt_dir is not None: save_checkpoint(ckpt_dir, model, opt, len(hist['loss']), hist)
     fmodel.eval(); model.eval()
-    return model, proc, hist, sum(hist['secs']) - t_prev
+    return model, proc, hist, sum(hist['secs'])
 
 # %% ../nbs/13a_base.ipynb #16afe522
 def shipped_dir(scale_name:str) -> Path:
@@ -237,8 +241,10 @@ def base_checkpoint(scale=None, cfg:BaseConfig|None=None) -> Path:
     return ArtifactStore().get_or_create('base', key, build)
 
 def load_base(scale=None, cfg:BaseConfig|None=None):
-    "(policy, processor) of the base checkpoint for a scale (shipped, or trained on first use)."
+    "(policy, processor) of the base checkpoint for a scale (shipped, or trained on first use); `make_policy` if it has none."
     from pixelis_nb.policy import load_policy
+    scale = scale if isinstance(scale, Scale) else get_scale(scale)
+    if (cfg or base_config(scale)).steps == 0: return make_policy(scale)   # paper: the real checkpoint is the base
     return load_policy(base_checkpoint(scale, cfg)/'policy')
 
 # %% ../nbs/13a_base.ipynb #0c6e38fe
@@ -255,7 +261,7 @@ def expert_crop(sample, tcfg) -> np.ndarray:
 _ANSWER = re.compile(r'<answer>([^<>]*)</answer>')
 
 @torch.no_grad()
-def perception_results(model, processor, samples:list, view:str, tcfg, batch_size:int=32, max_new_tokens:int=16) -> list:
+def perception_results(model, processor, samples:list, view:str, tcfg, batch_size:int=32, max_new_tokens:int=48) -> list:
     "Greedy answers in one turn, tools banned: to the scene (`view='scene'`, the no-tool control) or to the expert's crop."
     from pixelis_nb.sft import generate_turns, EvalResult
     if view not in ('scene', 'crop'): raise ValueError(f"unknown view {view!r}; valid: scene, crop")
@@ -298,10 +304,12 @@ def base_scores(policy, processor, scale, cfg:BaseConfig|None=None) -> tuple[dic
     tcfg = tool_config(scale)
     samples = eval_samples(scale, cfg)
     zs = [i for i, s in enumerate(samples) if s.task_type in ('attribute', 'ocr')]
+    att = [i for i, s in enumerate(samples) if s.task_type == 'attribute']
     t0 = time.time()
     res = dict(scene=perception_results(policy, processor, samples, 'scene', tcfg),
                crop=perception_results(policy, processor, [samples[i] for i in zs], 'crop', tcfg),
-               expert_tools=oracle_results(policy, processor, samples, tcfg, max_new_tokens=48))
+               expert_tools=oracle_results(policy, processor, samples, tcfg, max_new_tokens=48),
+               expert_tools_plain=oracle_results(policy, processor, [samples[i] for i in att], tcfg, max_new_tokens=48, restate=False))
     secs = time.time() - t0
     acc = lambda rs: summarize(rs)['accuracy']
     text_obs = [i for i, s in enumerate(samples) if s.task_type not in ('attribute',)]
@@ -315,7 +323,9 @@ def base_scores(policy, processor, scale, cfg:BaseConfig|None=None) -> tuple[dic
               text_obs_expert_tools=acc(sub('expert_tools', text_obs)), text_obs_scene=acc(sub('scene', text_obs)),
               gap_hard_zoom=gap(zoom_hard(res['expert_tools'], samples), zoom_hard(res['scene'], samples)),
               gap_text_obs=gap(sub('expert_tools', text_obs), sub('scene', text_obs)),
-              gap_crop=gap(res['crop'], sub('scene', zs)))
+              gap_crop=gap(res['crop'], sub('scene', zs)),
+              attribute_expert_tools=acc(sub('expert_tools', att)), attribute_expert_tools_plain=acc(res['expert_tools_plain']),
+              gap_restate=gap(sub('expert_tools', att), res['expert_tools_plain']))
     return sc, dict(res, samples=samples)
 
 def ship_base(scale='tiny', cfg:BaseConfig|None=None) -> Path:
@@ -323,6 +333,8 @@ def ship_base(scale='tiny', cfg:BaseConfig|None=None) -> Path:
     import shutil
     from pixelis_nb.policy import load_policy
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
+    if config_hash(recipe_key(scale, cfg)) != config_hash(recipe_key(scale.name)):
+        raise ValueError(f"only the default {scale.name} recipe ships (the book loads it by hash); drop the base.* overrides")
     src = base_checkpoint(scale, cfg)
     dst = shipped_dir(scale.name)
     if src.resolve() != dst.resolve():

@@ -650,7 +650,8 @@ def choice_results(model, processor, samples:list, results:list[EvalResult], bat
 
 # %% ../nbs/14_sft.ipynb #15e79bba
 @torch.no_grad()
-def oracle_results(model, processor, samples:list, tcfg, max_new_tokens:int=96, batch_size:int=32) -> list[EvalResult]:
+def oracle_results(model, processor, samples:list, tcfg, max_new_tokens:int=96, batch_size:int=32,
+                   restate:bool=True) -> list[EvalResult]:   # the question restated after each crop (`policy.make_messages`)
     "The policy's final turn (tools banned) after the expert's own tool calls and their real observations."
     from pixelis_nb.cota import synthesize
     from pixelis_nb.policy import make_messages, encode_conversation, Step
@@ -660,7 +661,7 @@ def oracle_results(model, processor, samples:list, tcfg, max_new_tokens:int=96, 
     model.eval()
     steps = [[Step(thought=t.thought, action=t.action, observation=t.observation) for t in synthesize(s, 'chain', 'concise', tcfg).steps[:-1]]
              for s in samples]
-    encs = [encode_conversation(processor, make_messages(s.scene.pixels, s.question, st, max_frames=mf), add_generation_prompt=not st)
+    encs = [encode_conversation(processor, make_messages(s.scene.pixels, s.question, st, max_frames=mf, restate=restate), add_generation_prompt=not st)
             for s, st in zip(samples, steps)]
     texts = [t for i in range(0, len(encs), batch_size) for t in generate_turns(model, processor, encs[i:i + batch_size], max_new_tokens, no_tools=True)]
     res = []
@@ -719,7 +720,7 @@ def zoom_hard(results:list, samples:list) -> list:
     return [r for r, s in zip(results, samples) if s.difficulty == 'hard' and any(p.op == 'zoom' for p in s.program)]
 
 def ablation_arm(scale, cfg:SFTConfig|dict, threads:int|None=1) -> dict:
-    "Train a fresh policy with `cfg` on the scale's corpus and evaluate it (tools, head or spelled numbers per `cfg`): one table row."
+    "Train a policy (from the base, or fresh: `cfg.init`) with `cfg` on the scale's corpus and evaluate it (tools, head or spelled numbers per `cfg`): one table row."
     n0 = torch.get_num_threads()
     if threads: torch.set_num_threads(threads)
     try: return _arm(scale, SFTConfig(**cfg) if isinstance(cfg, dict) else cfg)
