@@ -298,7 +298,7 @@ def cell_table(runs:dict) -> 'pd.DataFrame':
 # %% ../nbs/13a_base.ipynb #dc99c23e
 def base_scores(policy, processor, scale, cfg:BaseConfig|None=None) -> tuple[dict, dict]:
     "Held-out scores of a base policy (flat numbers for the manifest and metrics) and the per-sample results behind them."
-    from pixelis_nb.sft import oracle_results, paired_gap, zoom_hard, summarize
+    from pixelis_nb.sft import oracle_results, choice_results, paired_gap, zoom_hard, summarize
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
     cfg = cfg or base_config(scale)
     tcfg = tool_config(scale)
@@ -310,6 +310,7 @@ def base_scores(policy, processor, scale, cfg:BaseConfig|None=None) -> tuple[dic
                crop=perception_results(policy, processor, [samples[i] for i in zs], 'crop', tcfg),
                expert_tools=oracle_results(policy, processor, samples, tcfg, max_new_tokens=48),
                expert_tools_plain=oracle_results(policy, processor, [samples[i] for i in att], tcfg, max_new_tokens=48, restate=False))
+    res['scene_choice'] = choice_results(policy, processor, samples, res['scene'])   # the control scored by choice: fair to it
     secs = time.time() - t0
     acc = lambda rs: summarize(rs)['accuracy']
     text_obs = [i for i, s in enumerate(samples) if s.task_type not in ('attribute',)]
@@ -321,7 +322,11 @@ def base_scores(policy, processor, scale, cfg:BaseConfig|None=None) -> tuple[dic
               hard_zoom_expert_tools=acc(zoom_hard(res['expert_tools'], samples)), hard_zoom_scene=acc(zoom_hard(res['scene'], samples)),
               n_hard_zoom=len(zoom_hard(samples, samples)),
               text_obs_expert_tools=acc(sub('expert_tools', text_obs)), text_obs_scene=acc(sub('scene', text_obs)),
+              hard_zoom_scene_choice=acc(zoom_hard(res['scene_choice'], samples)), scene_choice=acc(res['scene_choice']),
+              text_obs_scene_choice=acc(sub('scene_choice', text_obs)),
               gap_hard_zoom=gap(zoom_hard(res['expert_tools'], samples), zoom_hard(res['scene'], samples)),
+              gap_hard_zoom_choice=gap(zoom_hard(res['expert_tools'], samples), zoom_hard(res['scene_choice'], samples)),
+              gap_text_obs_choice=gap(sub('expert_tools', text_obs), sub('scene_choice', text_obs)),
               gap_text_obs=gap(sub('expert_tools', text_obs), sub('scene', text_obs)),
               gap_crop=gap(res['crop'], sub('scene', zs)),
               attribute_expert_tools=acc(sub('expert_tools', att)), attribute_expert_tools_plain=acc(res['expert_tools_plain']),

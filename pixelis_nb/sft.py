@@ -675,7 +675,7 @@ def oracle_results(model, processor, samples:list, tcfg, max_new_tokens:int=96, 
 # %% ../nbs/14_sft.ipynb #2e3ea8ea
 SFT_SCALES = {
     'nano':  dict(steps=4, batch_size=4, warmup=1, log_every=1, eval_per_cell=1, eval_max_steps=2, eval_max_new_tokens=16),
-    'tiny':  dict(steps=300, batch_size=8, warmup=30, lr=2e-3, log_every=5, eval_per_cell=6, ckpt_every=50),
+    'tiny':  dict(steps=150, batch_size=8, warmup=15, lr=5e-4, log_every=5, eval_per_cell=10, ckpt_every=50),
     'small': dict(steps=3000, batch_size=32, warmup=100, lr=5e-4, log_every=20, eval_per_cell=50, ckpt_every=500),
     'paper': dict(steps=5000, batch_size=8, grad_accum=8, warmup=200, lr=1e-5, lora=True, lora_r=64, log_every=20, init='fresh',
                   eval_per_cell=100, ckpt_every=500),
