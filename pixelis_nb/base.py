@@ -20,11 +20,12 @@ __all__ = ['BASE_SCALES', 'RECIPE_VERSION', 'BaseConfig', 'base_config', 'pick',
 import numpy as np
 import torch
 import torch.nn.functional as F
-from .core import get_scale, configure, seed_everything, make_fabric, progress, config_hash, atomic_write_text, Scale
+from .core import (get_scale, configure, seed_everything, make_fabric, progress, config_hash,
+                             atomic_write_text, Scale)
 from .world import make_sample, world_config, zoom_box, TASK_TYPES, DIFFICULTIES, WORLD_VERSION
 from .tools import tool_config, zoom, ZoomArgs
-from .policy import (make_policy, policy_config, encode_conversation, make_messages, Step, collate as pcollate,
-                               model_inputs, tokenizer_dir, ROLES, ROLE_ID)
+from .policy import (make_policy, policy_config, encode_conversation, make_messages, Step,
+                               collate as pcollate, model_inputs, tokenizer_dir, ROLES, ROLE_ID)
 
 # %% ../nbs/13a_base.ipynb #6930bd16
 @dataclass
@@ -38,17 +39,17 @@ class BaseConfig:
                                                         relation=0.07, track=0.07, temporal=0.07))
     p_crop:float=0.75           # perception rows of attribute/ocr that show a crop around the target (else the scene)
     zoom_factors:list=field(default_factory=lambda: [1.5, 3.5])  # crop side / object side, drawn uniformly
-    min_fracs:list=field(default_factory=lambda: [0.1, 0.25])    # ... but at least this fraction of the scene (world.zoom_box)
+    min_fracs:list=field(default_factory=lambda: [0.1, 0.25])    # ... but at least this fraction of the scene
     w_act:float=2.0             # operation and argument tokens
     w_answer:float=2.0          # answer tokens
-    w_percept:float=4.0         # tokens of the answer word in the final turn (thought and answer): where seeing is needed
+    w_percept:float=4.0         # the answer word's tokens in the final turn: where seeing is needed
     stage_at:list=field(default_factory=lambda: [0.05, 0.15])  # medium joins at, hard joins at (fractions of steps)
     lr:float=2e-3               # peak learning rate
     warmup:int=2                # linear warm-up steps
     min_lr_ratio:float=0.1      # cosine decays to this fraction of lr
     weight_decay:float=0.01     # AdamW weight decay
     clip:float=1.0              # gradient-norm clipping
-    first_seed:int=1_000_000    # stream seeds: first_seed + row index (below the world's val/test offsets, apart from eval seeds)
+    first_seed:int=1_000_000    # stream seeds start here (below the world's val/test offsets, apart from eval seeds)
     seed:int=0                  # init and stream seed
     ckpt_every:int=2            # resume checkpoint every N steps
     eval_per_cell:int=2         # held-out samples per task x difficulty cell
@@ -83,8 +84,9 @@ def target_crop(sample, factor:float, min_frac:float, tcfg) -> np.ndarray:
     return zoom(sc.image, ZoomArgs(zoom_box(b, sc.image.shape[0], factor=factor, min_frac=min_frac)), tcfg).image
 
 def percept_messages(sample, view:str, rng, tcfg, cfg:BaseConfig) -> list[dict]:
-    "A short perception conversation: the scene (or a crop around the target), the question, '<think>it is X.</think><answer>X</answer>'."
-    img = target_crop(sample, rng.uniform(*cfg.zoom_factors), rng.uniform(*cfg.min_fracs), tcfg) if view == 'crop' else sample.scene.image
+    "A short perception conversation: the scene (or a crop around the target), the question, 'it is X', X."
+    img = sample.scene.image
+    if view == 'crop': img = target_crop(sample, rng.uniform(*cfg.zoom_factors), rng.uniform(*cfg.min_fracs), tcfg)
     return make_messages(img, sample.question, [Step(thought=f'it is {sample.answer}.', answer=sample.answer)])
 
 # %% ../nbs/13a_base.ipynb #b4b8456c
@@ -100,11 +102,12 @@ def percept_mask(ids:torch.Tensor, roles:torch.Tensor, think_id:int, variants:li
     if not starts: return m
     for i in range(starts[-1], len(x)):
         for v in variants:
-            if x[i:i + len(v)] == v and all(r[j] >= ROLE_ID['thought'] for j in range(i, i + len(v))): m[i:i + len(v)] = True
+            generated = all(r[j] >= ROLE_ID['thought'] for j in range(i, i + len(v)))
+            if x[i:i + len(v)] == v and generated: m[i:i + len(v)] = True
     return m
 
 def token_weights(roles:torch.Tensor, percept:torch.Tensor, cfg:BaseConfig) -> torch.Tensor:
-    "Per-token loss weights: 0 on prompt/observation/pad, 1 on thought and syntax, more on act/answer, most on the percept."
+    "Per-token loss weights: 0 on prompt/observation/pad, 1 on thought/syntax, more on act/answer and the percept."
     w = dict(pad=0., prompt=0., observation=0., thought=1., syntax=1., op=cfg.w_act, arg=cfg.w_act, answer=cfg.w_answer)
     base = torch.tensor([w[r] for r in ROLES])[roles]
     return torch.where(percept, torch.maximum(base, torch.tensor(cfg.w_percept)), base)
@@ -113,7 +116,8 @@ def encode_row(processor, messages:list[dict], answer:str, cfg:BaseConfig, kind:
     "One training row: the encoding plus its token weights."
     enc = encode_conversation(processor, messages)
     tok = processor.tokenizer
-    pm = percept_mask(enc['input_ids'], enc['roles'], tok.convert_tokens_to_ids('<think>'), answer_variants(tok, answer))
+    think = tok.convert_tokens_to_ids('<think>')
+    pm = percept_mask(enc['input_ids'], enc['roles'], think, answer_variants(tok, answer))
     enc.pop('images', None)
     return dict(enc, weights=token_weights(enc['roles'], pm, cfg), kind=kind)
 
@@ -133,7 +137,8 @@ def stream_rows(step:int, processor, cfg:BaseConfig, wcfg, tcfg) -> list[dict]:
             t = pick(rng, cfg.percept_tasks)
             s = make_sample(seed, t, d, cfg=wcfg)
             view = 'crop' if t in ('attribute', 'ocr') and rng.random() < cfg.p_crop else 'scene'
-            rows.append(encode_row(processor, percept_messages(s, view, rng, tcfg, cfg), s.answer, cfg, f'percept_{view}'))
+            msgs = percept_messages(s, view, rng, tcfg, cfg)
+            rows.append(encode_row(processor, msgs, s.answer, cfg, f'percept_{view}'))
         else:
             t = pick(rng, cfg.chain_tasks)
             s = make_sample(seed, t, d, cfg=wcfg)
@@ -198,7 +203,8 @@ def pretrain(scale, cfg:BaseConfig|None=None,
         fabric.clip_gradients(fmodel, fopt, max_norm=cfg.clip)
         fopt.step(); fopt.zero_grad()
         hist['loss'].append(float(loss.detach())); hist['secs'].append(round(time.time() - t0, 3)); t0 = time.time()
-        if ckpt_dir is not None and cfg.ckpt_every and (step + 1) % cfg.ckpt_every == 0: save_checkpoint(ckpt_dir, model, opt, step + 1, hist)
+        if ckpt_dir is not None and cfg.ckpt_every and (step + 1) % cfg.ckpt_every == 0:
+            save_checkpoint(ckpt_dir, model, opt, step + 1, hist)
     if ckpt_dir is not None: save_checkpoint(ckpt_dir, model, opt, len(hist['loss']), hist)
     fmodel.eval(); model.eval()
     return model, proc, hist, sum(hist['secs'])
@@ -227,7 +233,7 @@ def write_manifest(path:str|Path, key:dict, hist:dict, secs:float, scores:dict|N
     return m
 
 def base_checkpoint(scale=None, cfg:BaseConfig|None=None) -> Path:
-    "The base policy's directory: the shipped one if its manifest names this recipe, else built (resumably) in the store."
+    "The base policy's directory: the shipped one if its manifest names this recipe, else built in the store."
     from pixelis_nb.core import ArtifactStore, cache_root
     from pixelis_nb.policy import save_policy
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
@@ -241,7 +247,7 @@ def base_checkpoint(scale=None, cfg:BaseConfig|None=None) -> Path:
     return ArtifactStore().get_or_create('base', key, build)
 
 def load_base(scale=None, cfg:BaseConfig|None=None):
-    "(policy, processor) of the base checkpoint for a scale (shipped, or trained on first use); `make_policy` if it has none."
+    "(policy, processor) of the scale's base checkpoint (shipped, or trained on first use); `make_policy` if none."
     from pixelis_nb.policy import load_policy
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
     if (cfg or base_config(scale)).steps == 0: return make_policy(scale)   # paper: the real checkpoint is the base
@@ -251,7 +257,8 @@ def load_base(scale=None, cfg:BaseConfig|None=None):
 def eval_samples(scale, cfg:BaseConfig, tasks=TASK_TYPES) -> list:
     "Held-out samples from the world's val seeds: `eval_per_cell` per task x difficulty."
     wcfg = world_config(scale)
-    return [make_sample(cfg.eval_seed + k, t, d, cfg=wcfg) for t in tasks for d in DIFFICULTIES for k in range(cfg.eval_per_cell)]
+    cells = [(t, d) for t in tasks for d in DIFFICULTIES]
+    return [make_sample(cfg.eval_seed + k, t, d, cfg=wcfg) for t, d in cells for k in range(cfg.eval_per_cell)]
 
 def expert_crop(sample, tcfg) -> np.ndarray:
     "The zoom tool's output for the expert's first zoom box (what an agent that zooms right sees)."
@@ -261,8 +268,9 @@ def expert_crop(sample, tcfg) -> np.ndarray:
 _ANSWER = re.compile(r'<answer>([^<>]*)</answer>')
 
 @torch.no_grad()
-def perception_results(model, processor, samples:list, view:str, tcfg, batch_size:int=32, max_new_tokens:int=48) -> list:
-    "Greedy answers in one turn, tools banned: to the scene (`view='scene'`, the no-tool control) or to the expert's crop."
+def perception_results(model, processor, samples:list, view:str, tcfg,
+                       batch_size:int=32, max_new_tokens:int=48) -> list:
+    "Greedy answers in one turn, tools banned: to the scene (`view='scene'`, the no-tool control) or the expert's crop."
     from pixelis_nb.sft import generate_turns, EvalResult
     if view not in ('scene', 'crop'): raise ValueError(f"unknown view {view!r}; valid: scene, crop")
     mf = processor.policy_config.max_frames
@@ -297,7 +305,7 @@ def cell_table(runs:dict) -> 'pd.DataFrame':
 
 # %% ../nbs/13a_base.ipynb #dc99c23e
 def base_scores(policy, processor, scale, cfg:BaseConfig|None=None) -> tuple[dict, dict]:
-    "Held-out scores of a base policy (flat numbers for the manifest and metrics) and the per-sample results behind them."
+    "Held-out scores of a base policy (flat numbers for manifest and metrics) and the per-sample results behind them."
     from pixelis_nb.sft import oracle_results, choice_results, paired_gap, zoom_hard, summarize
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
     cfg = cfg or base_config(scale)
@@ -306,30 +314,32 @@ def base_scores(policy, processor, scale, cfg:BaseConfig|None=None) -> tuple[dic
     zs = [i for i, s in enumerate(samples) if s.task_type in ('attribute', 'ocr')]
     att = [i for i, s in enumerate(samples) if s.task_type == 'attribute']
     t0 = time.time()
+    pick = lambda idx: [samples[i] for i in idx]
     res = dict(scene=perception_results(policy, processor, samples, 'scene', tcfg),
-               crop=perception_results(policy, processor, [samples[i] for i in zs], 'crop', tcfg),
+               crop=perception_results(policy, processor, pick(zs), 'crop', tcfg),
                expert_tools=oracle_results(policy, processor, samples, tcfg, max_new_tokens=48),
-               expert_tools_plain=oracle_results(policy, processor, [samples[i] for i in att], tcfg, max_new_tokens=48, restate=False))
-    res['scene_choice'] = choice_results(policy, processor, samples, res['scene'])   # the control scored by choice: fair to it
+               expert_tools_plain=oracle_results(policy, processor, pick(att), tcfg, max_new_tokens=48, restate=False))
+    res['scene_choice'] = choice_results(policy, processor, samples, res['scene'])   # the control scored by choice
     secs = time.time() - t0
     acc = lambda rs: summarize(rs)['accuracy']
-    text_obs = [i for i, s in enumerate(samples) if s.task_type not in ('attribute',)]
+    text_obs = [i for i, s in enumerate(samples) if s.task_type != 'attribute']
     sub = lambda name, idx: [res[name][i] for i in idx]
+    hz = lambda name: zoom_hard(res[name], samples)
     gap = lambda a, b: {k: round(v, 4) if isinstance(v, float) else v for k, v in paired_gap(a, b).items()}
-    sc = dict(n_samples=len(samples), eval_secs=round(secs, 1),
-              scene=acc(res['scene']), expert_tools=acc(res['expert_tools']),
+    sc = dict(n_samples=len(samples), eval_secs=round(secs, 1), n_hard_zoom=len(zoom_hard(samples, samples)),
+              scene=acc(res['scene']), scene_choice=acc(res['scene_choice']), expert_tools=acc(res['expert_tools']),
               crop_zoom_tasks=acc(res['crop']), scene_zoom_tasks=acc(sub('scene', zs)),
-              hard_zoom_expert_tools=acc(zoom_hard(res['expert_tools'], samples)), hard_zoom_scene=acc(zoom_hard(res['scene'], samples)),
-              n_hard_zoom=len(zoom_hard(samples, samples)),
+              hard_zoom_expert_tools=acc(hz('expert_tools')), hard_zoom_scene=acc(hz('scene')),
+              hard_zoom_scene_choice=acc(hz('scene_choice')),
               text_obs_expert_tools=acc(sub('expert_tools', text_obs)), text_obs_scene=acc(sub('scene', text_obs)),
-              hard_zoom_scene_choice=acc(zoom_hard(res['scene_choice'], samples)), scene_choice=acc(res['scene_choice']),
               text_obs_scene_choice=acc(sub('scene_choice', text_obs)),
-              gap_hard_zoom=gap(zoom_hard(res['expert_tools'], samples), zoom_hard(res['scene'], samples)),
-              gap_hard_zoom_choice=gap(zoom_hard(res['expert_tools'], samples), zoom_hard(res['scene_choice'], samples)),
-              gap_text_obs_choice=gap(sub('expert_tools', text_obs), sub('scene_choice', text_obs)),
+              attribute_expert_tools=acc(sub('expert_tools', att)),
+              attribute_expert_tools_plain=acc(res['expert_tools_plain']),
+              gap_hard_zoom=gap(hz('expert_tools'), hz('scene')),
+              gap_hard_zoom_choice=gap(hz('expert_tools'), hz('scene_choice')),
               gap_text_obs=gap(sub('expert_tools', text_obs), sub('scene', text_obs)),
+              gap_text_obs_choice=gap(sub('expert_tools', text_obs), sub('scene_choice', text_obs)),
               gap_crop=gap(res['crop'], sub('scene', zs)),
-              attribute_expert_tools=acc(sub('expert_tools', att)), attribute_expert_tools_plain=acc(res['expert_tools_plain']),
               gap_restate=gap(sub('expert_tools', att), res['expert_tools_plain']))
     return sc, dict(res, samples=samples)
 
@@ -339,7 +349,8 @@ def ship_base(scale='tiny', cfg:BaseConfig|None=None) -> Path:
     from pixelis_nb.policy import load_policy
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
     if config_hash(recipe_key(scale, cfg)) != config_hash(recipe_key(scale.name)):
-        raise ValueError(f"only the default {scale.name} recipe ships (the book loads it by hash); drop the base.* overrides")
+        raise ValueError(f"only the default {scale.name} recipe ships (the book loads it by hash); "
+                         "drop the base.* overrides")
     src = base_checkpoint(scale, cfg)
     dst = shipped_dir(scale.name)
     if src.resolve() != dst.resolve():
