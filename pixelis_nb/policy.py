@@ -290,7 +290,7 @@ def role_mask(roles:torch.Tensor, *names:str) -> torch.Tensor:
     if bad: raise ValueError(f"unknown role(s) {bad}; valid roles: {', '.join(ROLES)}")
     return torch.isin(roles, torch.tensor([ROLE_ID[n] for n in names]))
 
-# %% ../nbs/02_policy.ipynb #9226a768
+# %% ../nbs/02_policy.ipynb #76e53dd6
 @dataclass
 class Step:
     "One think-act-observe step of a trajectory (or the final think-answer step)."
@@ -311,6 +311,7 @@ def turn_text(step) -> str:
     if step.answer is not None: return s + f"<answer>{step.answer}</answer>"
     return s + f"<act>{_action_str(step.action)}</act>"
 
+# %% ../nbs/02_policy.ipynb #50524001
 def observation_content(obs,
                         question:str|None=None, # restated right after an image observation (see `make_messages`)
                        ) -> list[dict]:
@@ -318,13 +319,14 @@ def observation_content(obs,
     parts = []
     has_image = getattr(obs, 'image', None) is not None
     if has_image: parts.append({'type': 'image', 'image': obs.image})
-    text = str(getattr(obs, 'text', '') or '').replace('<', '(').replace('>', ')')  # as grammar.serialize_obs: no forged tags
+    text = str(getattr(obs, 'text', '') or '').replace('<', '(').replace('>', ')')  # no forged tags (as serialize_obs)
     parts.append({'type': 'text', 'text': text})
     if has_image and question: parts.append({'type': 'text', 'text': f' {question}'})
     return parts
 
+# %% ../nbs/02_policy.ipynb #1e7e0e73
 def frame_indices(n_frames:int, max_frames:int=4) -> list[int]:
-    "The frames of an `n_frames` clip the prompt shows: at most `max_frames`, evenly spaced, first and last included."
+    "The frames of an `n_frames` clip the prompt shows: at most `max_frames`, evenly spaced, first and last in."
     return np.unique(np.linspace(0, n_frames - 1, min(max_frames, n_frames)).round().astype(int)).tolist()
 
 def prompt_content(image_or_frames, question:str, max_frames:int=4) -> list[dict]:
@@ -332,10 +334,12 @@ def prompt_content(image_or_frames, question:str, max_frames:int=4) -> list[dict
     a = np.asarray(image_or_frames)
     if a.ndim == 4:
         idx = frame_indices(len(a), max_frames)
-        parts = sum(([{'type': 'text', 'text': f'frame {i}:'}, {'type': 'image', 'image': a[i]}] for i in idx), [])
+        frame = lambda i: [{'type': 'text', 'text': f'frame {i}:'}, {'type': 'image', 'image': a[i]}]
+        parts = sum((frame(i) for i in idx), [])
     else: parts = [{'type': 'image', 'image': a}]
     return parts + [{'type': 'text', 'text': question}]
 
+# %% ../nbs/02_policy.ipynb #05ab8684
 def make_messages(image_or_frames,                # HxWx3 image or TxHxWx3 frames
                   question:str,                   # the question
                   steps:Sequence=(),              # `Step`s (think+act+observation ..., think+answer)
@@ -347,7 +351,8 @@ def make_messages(image_or_frames,                # HxWx3 image or TxHxWx3 frame
     msgs.append({'role': 'user', 'content': prompt_content(image_or_frames, question, max_frames)})
     for s in steps:
         msgs.append({'role': 'assistant', 'content': turn_text(s)})
-        if s.answer is None and s.observation is not None: msgs.append({'role': 'tool', 'content': observation_content(s.observation, question if restate else None)})
+        if s.answer is None and s.observation is not None:
+            msgs.append({'role': 'tool', 'content': observation_content(s.observation, question if restate else None)})
     return msgs
 
 def encode_prompt(processor,                  # the policy's processor

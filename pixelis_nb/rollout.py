@@ -34,6 +34,7 @@ class RolloutConfig:
     top_p:float=1.0             # nucleus sampling
     seed:int=0                  # sampling seed
     max_batch_rows:int=64       # rows per generate call (groups x prompts are chunked)
+    restate:bool=True           # repeat the question after each image a tool returns (`policy.make_messages`)
 
 ROLLOUT_SCALES = {'nano': dict(), 'tiny': dict(group_size=8, max_steps=4, max_turn_tokens=48, max_new_tokens=192),
                   'small': dict(group_size=8, max_steps=5, max_turn_tokens=96, max_new_tokens=512),
@@ -169,7 +170,7 @@ def _finish_turn(processor, row:_Row, text:str, closed:bool, cfg:RolloutConfig):
     if obs.error is not None: row.errors.append(obs.error)
     if obs.new_view is not None: row.ctx.view = obs.new_view
     row.steps.append(Step(thought=thought, action=action, observation=obs, raw=text, view=view))
-    row.add(encode_conversation(processor, [{'role': 'tool', 'content': observation_content(obs, _question(row.sample))}]))  # the question restated after an image, as make_messages does
+    row.add(encode_conversation(processor, [{'role': 'tool', 'content': observation_content(obs, _question(row.sample) if cfg.restate else None)}]))
     if len(row.steps) >= cfg.max_steps: row.stop = 'max_steps'
     elif row.generated >= cfg.max_new_tokens: row.stop = 'max_tokens'
 
