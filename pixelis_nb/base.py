@@ -21,11 +21,11 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from .core import (get_scale, configure, seed_everything, make_fabric, progress, config_hash,
-                             atomic_write_text, Scale)
+                             atomic_write_text, Scale, lr_at, save_checkpoint, load_checkpoint)
 from .world import make_sample, world_config, zoom_box, TASK_TYPES, DIFFICULTIES, WORLD_VERSION
 from .tools import tool_config, zoom, ZoomArgs
 from .policy import (make_policy, policy_config, encode_conversation, make_messages, Step,
-                               collate as pcollate, model_inputs, tokenizer_dir, ROLES, ROLE_ID)
+                               collate as pcollate, token_logprobs, tokenizer_dir, ROLES, ROLE_ID)
 
 # %% ../nbs/13a_base.ipynb #6930bd16
 @dataclass
@@ -89,7 +89,7 @@ def percept_messages(sample, view:str, rng, tcfg, cfg:BaseConfig) -> list[dict]:
     if view == 'crop': img = target_crop(sample, rng.uniform(*cfg.zoom_factors), rng.uniform(*cfg.min_fracs), tcfg)
     return make_messages(img, sample.question, [Step(thought=f'it is {sample.answer}.', answer=sample.answer)])
 
-# %% ../nbs/13a_base.ipynb #b4b8456c
+# %% ../nbs/13a_base.ipynb #17518814
 def answer_variants(tokenizer, answer:str) -> list[list[int]]:
     "Token ids the answer word can take (after a space or not)."
     return [tokenizer(a, add_special_tokens=False)['input_ids'] for a in dict.fromkeys([answer, ' ' + answer])]
@@ -106,6 +106,7 @@ def percept_mask(ids:torch.Tensor, roles:torch.Tensor, think_id:int, variants:li
             if x[i:i + len(v)] == v and generated: m[i:i + len(v)] = True
     return m
 
+# %% ../nbs/13a_base.ipynb #82bf4dae
 def token_weights(roles:torch.Tensor, percept:torch.Tensor, cfg:BaseConfig) -> torch.Tensor:
     "Per-token loss weights: 0 on prompt/observation/pad, 1 on thought/syntax, more on act/answer and the percept."
     w = dict(pad=0., prompt=0., observation=0., thought=1., syntax=1., op=cfg.w_act, arg=cfg.w_act, answer=cfg.w_answer)
@@ -157,10 +158,11 @@ def collate_rows(rows:list[dict], pad_id:int) -> dict:
 # %% ../nbs/13a_base.ipynb #84b7cfb3
 def base_loss(model, batch:dict) -> torch.Tensor:
     "$\\sum_i w_i\\,\\mathrm{CE}_i / \\sum_i w_i$ over the batch's next-token predictions."
-    from pixelis_nb.sft import weighted_ce
-    return weighted_ce(model(**model_inputs(batch)).logits, batch['input_ids'], batch['weights'])
+    lp = token_logprobs(model, batch)   # log p(x_t | x_<t); column 0, which nothing predicts, is 0
+    w = batch['weights'].to(lp)
+    return -(lp * w).sum() / w.sum().clamp_min(1e-8)
 
-# %% ../nbs/13a_base.ipynb #96ebcad4
+# %% ../nbs/13a_base.ipynb #8f101ed2
 RECIPE_VERSION = 1   # bump when the stream or the loss changes meaning
 
 def recipe_key(scale, cfg:BaseConfig|None=None) -> dict:
@@ -171,14 +173,12 @@ def recipe_key(scale, cfg:BaseConfig|None=None) -> dict:
     return dict(base=cfg, policy=pcfg, world=world_config(scale), tools=tool_config(scale), seed=scale.seed,
                 tokenizer=tokenizer_dir(pcfg.vocab_size).name, world_version=WORLD_VERSION, version=RECIPE_VERSION)
 
-# ---------------- evaluation
-
+# %% ../nbs/13a_base.ipynb #33e6c30b
 def pretrain(scale, cfg:BaseConfig|None=None,
              ckpt_dir:str|Path|None=None,   # resume checkpoints go (and resume comes) from here
              until:int|None=None,           # stop after this step (a later call resumes)
              fabric=None) -> tuple:
     "Pretrain a fresh policy on the stream: (policy, processor, history, seconds of training over all sessions)."
-    from pixelis_nb.sft import lr_at, save_checkpoint, load_checkpoint
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
     cfg = cfg or base_config(scale)
     wcfg, tcfg = world_config(scale), tool_config(scale)
@@ -209,7 +209,7 @@ def pretrain(scale, cfg:BaseConfig|None=None,
     fmodel.eval(); model.eval()
     return model, proc, hist, sum(hist['secs'])
 
-# %% ../nbs/13a_base.ipynb #16afe522
+# %% ../nbs/13a_base.ipynb #1d350751
 def shipped_dir(scale_name:str) -> Path:
     "Where the package keeps the base checkpoint of a scale (only `tiny` ships): policy/ and manifest.json."
     import pixelis_nb
@@ -232,6 +232,7 @@ def write_manifest(path:str|Path, key:dict, hist:dict, secs:float, scores:dict|N
     atomic_write_text(Path(path)/'manifest.json', json.dumps(m, indent=1))
     return m
 
+# %% ../nbs/13a_base.ipynb #6d1f9789
 def base_checkpoint(scale=None, cfg:BaseConfig|None=None) -> Path:
     "The base policy's directory: the shipped one if its manifest names this recipe, else built in the store."
     from pixelis_nb.core import ArtifactStore, cache_root
@@ -303,7 +304,7 @@ def cell_table(runs:dict) -> 'pd.DataFrame':
 
 # ---------------- shipping
 
-# %% ../nbs/13a_base.ipynb #dc99c23e
+# %% ../nbs/13a_base.ipynb #495aa650
 def base_scores(policy, processor, scale, cfg:BaseConfig|None=None) -> tuple[dict, dict]:
     "Held-out scores of a base policy (flat numbers for manifest and metrics) and the per-sample results behind them."
     from pixelis_nb.sft import oracle_results, choice_results, paired_gap, zoom_hard, summarize
@@ -343,6 +344,7 @@ def base_scores(policy, processor, scale, cfg:BaseConfig|None=None) -> tuple[dic
               gap_restate=gap(sub('expert_tools', att), res['expert_tools_plain']))
     return sc, dict(res, samples=samples)
 
+# %% ../nbs/13a_base.ipynb #eb962420
 def ship_base(scale='tiny', cfg:BaseConfig|None=None) -> Path:
     "Train (or reuse) the scale's base checkpoint, score it on held-out samples, and copy it into the package."
     import shutil

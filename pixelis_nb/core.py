@@ -12,7 +12,8 @@ from typing import Any, Callable
 # %% auto #0
 __all__ = ['SCALE_NAMES', 'SCALE_DEFAULTS', 'Scale', 'parse_overrides', 'get_scale', 'configure', 'config_hash',
            'seed_everything', 'make_fabric', 'cache_root', 'run_dir', 'atomic_write_text', 'record_metrics',
-           'load_metrics', 'save_figure', 'progress', 'ArtifactStore', 'save_tensors', 'load_tensors']
+           'load_metrics', 'save_figure', 'progress', 'ArtifactStore', 'save_tensors', 'load_tensors', 'lr_at',
+           'save_checkpoint', 'load_checkpoint']
 
 # %% ../nbs/00_core.ipynb #1c12bd8d
 import numpy as np
@@ -238,3 +239,41 @@ def load_tensors(path:str|Path, device:str='cpu') -> dict[str, torch.Tensor]:
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"no safetensors file at {path}")
     return load_file(str(path), device=device)
+
+# %% ../nbs/00_core.ipynb #58194c3b
+import math
+
+#| export
+def lr_at(step:int, cfg) -> float: # cfg: any config with lr, warmup, steps, min_lr_ratio
+    "Learning rate at optimizer step `step`: linear warm-up, then cosine decay."
+    if step < cfg.warmup: return cfg.lr * (step + 1) / cfg.warmup
+    p = (step - cfg.warmup) / max(1, cfg.steps - cfg.warmup)
+    return cfg.lr * (cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * min(p, 1.))))
+
+# %% ../nbs/00_core.ipynb #640b8d6c
+def save_checkpoint(path:str|Path, model:torch.nn.Module, opt:torch.optim.Optimizer, step:int, history) -> Path:
+    "Write model, optimizer and loop state under `path` (safetensors + JSON)."
+    path = Path(path); path.mkdir(parents=True, exist_ok=True)
+    from safetensors.torch import save_model
+    save_model(model, str(path/'model.safetensors'))   # handles tied weights (shared embeddings)
+    sd = opt.state_dict()
+    as_t = lambda v: v if torch.is_tensor(v) else torch.tensor(v)
+    save_tensors({f'state.{i}.{k}': as_t(v) for i, s in sd['state'].items() for k, v in s.items()}, path/'optim.safetensors')
+    state = dict(step=step, param_groups=sd['param_groups'], history=history)
+    atomic_write_text(path/'state.json', json.dumps(state, default=float))
+    return path
+
+def load_checkpoint(path:str|Path, model:torch.nn.Module, opt:torch.optim.Optimizer|None=None) -> dict:
+    "Restore `model` (and `opt`) from `save_checkpoint`'s directory; return its state.json."
+    path = Path(path)
+    if not (path/'state.json').exists(): raise FileNotFoundError(f"no checkpoint at {path} (state.json missing)")
+    from safetensors.torch import load_model
+    load_model(model, str(path/'model.safetensors'))
+    st = json.loads((path/'state.json').read_text())
+    if opt is not None:
+        flat, state = load_tensors(path/'optim.safetensors'), {}
+        for k, v in flat.items():
+            _, i, name = k.split('.', 2)
+            state.setdefault(int(i), {})[name] = v
+        opt.load_state_dict(dict(state=state, param_groups=st['param_groups']))
+    return st

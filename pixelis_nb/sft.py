@@ -12,19 +12,21 @@ from typing import Any, Callable
 # %% auto #0
 __all__ = ['OP_CLASSES', 'ARG_KINDS', 'DIFF_ORDER', 'SFT_SCALES', 'SFTConfig', 'role_weights', 'weighted_ce', 'giou', 'ArgHead',
            'box_loss', 'PointerArgHead', 'view_keys', 'target_cell', 'OpHead', 'head_targets', 'arg_predict',
-           'arg_loss', 'sft_loss', 'collate', 'hidden_size', 'SFTModel', 'lr_at', 'curriculum_pool', 'batch_indices',
-           'save_checkpoint', 'load_checkpoint', 'train_sft', 'image_spans', 'view_image', 'encode_trace', 'EvalResult',
-           'head_coords', 'extend_encoding', 'head_arguments', 'generate_turns', 'solve', 'summarize', 'accuracy_table',
-           'paired_gap', 'question_template', 'prior_results', 'answer_prefix', 'choice_results', 'oracle_results',
-           'sft_config', 'sft_data', 'train_policy', 'eval_samples', 'zoom_hard', 'ablation_arm', 'run_arms',
-           'sft_checkpoint', 'load_sft_policy', 'load_sft_heads']
+           'arg_loss', 'sft_loss', 'collate', 'hidden_size', 'SFTModel', 'curriculum_pool', 'batch_indices',
+           'train_sft', 'image_spans', 'view_image', 'encode_trace', 'EvalResult', 'head_coords', 'extend_encoding',
+           'head_arguments', 'generate_turns', 'solve', 'summarize', 'accuracy_table', 'paired_gap',
+           'question_template', 'prior_results', 'answer_prefix', 'choice_results', 'oracle_results', 'sft_config',
+           'sft_data', 'train_policy', 'eval_samples', 'zoom_hard', 'ablation_arm', 'run_arms', 'sft_checkpoint',
+           'load_sft_policy', 'load_sft_heads']
 
 # %% ../nbs/14_sft.ipynb #a1f7adf5
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .core import get_scale, configure, seed_everything, make_fabric, progress, run_dir, record_metrics, save_figure, ArtifactStore, save_tensors, load_tensors, config_hash, atomic_write_text
+from .core import (get_scale, configure, seed_everything, make_fabric, progress, run_dir, record_metrics,
+                             save_figure, ArtifactStore, save_tensors, load_tensors, config_hash, atomic_write_text,
+                             lr_at, save_checkpoint, load_checkpoint)
 
 # %% ../nbs/14_sft.ipynb #2464126a
 from .policy import ROLES, ROLE_ID, model_inputs
@@ -285,12 +287,6 @@ class SFTModel(nn.Module):
         return sft_loss(out.logits, hs[-1], batch, self.cfg, self.heads, key_hidden=hs[self.cfg.key_layer])
 
 # %% ../nbs/14_sft.ipynb #5e4a7cd8
-def lr_at(step:int, cfg:SFTConfig) -> float:
-    "Learning rate at optimizer step `step`: linear warm-up, then cosine decay."
-    if step < cfg.warmup: return cfg.lr * (step + 1) / cfg.warmup
-    p = (step - cfg.warmup) / max(1, cfg.steps - cfg.warmup)
-    return cfg.lr * (cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * min(p, 1.))))
-
 DIFF_ORDER = ('easy', 'medium', 'hard')
 
 def curriculum_pool(difficulties:list[str], step:int, cfg:SFTConfig) -> np.ndarray:
@@ -306,33 +302,6 @@ def batch_indices(difficulties:list[str], step:int, micro:int, cfg:SFTConfig) ->
     pool = curriculum_pool(difficulties, step, cfg)
     rng = np.random.default_rng([cfg.seed, step, micro])
     return rng.choice(pool, size=min(cfg.batch_size, len(pool)), replace=False).tolist()
-
-# %% ../nbs/14_sft.ipynb #46ed5260
-def save_checkpoint(path:str|Path, model:nn.Module, opt:torch.optim.Optimizer, step:int, history:list) -> Path:
-    "Write model, optimizer and loop state under `path` (safetensors + JSON)."
-    path = Path(path); path.mkdir(parents=True, exist_ok=True)
-    from safetensors.torch import save_model
-    save_model(model, str(path/'model.safetensors'))   # handles tied weights (shared embeddings)
-    sd = opt.state_dict()
-    save_tensors({f'state.{i}.{k}': (v if torch.is_tensor(v) else torch.tensor(v)) for i, s in sd['state'].items() for k, v in s.items()},
-                 path/'optim.safetensors')
-    atomic_write_text(path/'state.json', json.dumps(dict(step=step, param_groups=sd['param_groups'], history=history), default=float))
-    return path
-
-def load_checkpoint(path:str|Path, model:nn.Module, opt:torch.optim.Optimizer|None=None) -> dict:
-    "Restore `model` (and `opt`) from `save_checkpoint`'s directory; return its state.json."
-    path = Path(path)
-    if not (path/'state.json').exists(): raise FileNotFoundError(f"no checkpoint at {path} (state.json missing)")
-    from safetensors.torch import load_model
-    load_model(model, str(path/'model.safetensors'))
-    st = json.loads((path/'state.json').read_text())
-    if opt is not None:
-        flat, state = load_tensors(path/'optim.safetensors'), {}
-        for k, v in flat.items():
-            _, i, name = k.split('.', 2)
-            state.setdefault(int(i), {})[name] = v
-        opt.load_state_dict(dict(state=state, param_groups=st['param_groups']))
-    return st
 
 # %% ../nbs/14_sft.ipynb #44b529d2
 def train_sft(model:SFTModel,       # policy + heads
