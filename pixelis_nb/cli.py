@@ -74,7 +74,7 @@ def make_parser() -> argparse.ArgumentParser:
     d.add_argument('--out', default='_site')
     d.add_argument('--offline', action='store_true', help='use the offline build even if Quarto is on PATH')
     sub.add_parser('info', help='versions, tool backends and devices')
-    r = sub.add_parser('pretrain', help='train the base policy (chapter 13a) into the store; --ship puts it in the package')
+    r = sub.add_parser('pretrain', help='train the base policy (chapter 13b) into the store; --ship puts it in the package')
     r.add_argument('--scale', default='tiny', choices=SCALE_NAMES)
     r.add_argument('--config', help='YAML file of overrides')
     r.add_argument('--set', dest='overrides', action='append', default=[], metavar='KEY=VALUE',

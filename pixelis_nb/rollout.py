@@ -35,6 +35,7 @@ class RolloutConfig:
     seed:int=0                  # sampling seed
     max_batch_rows:int=64       # rows per generate call (groups x prompts are chunked)
     restate:bool=True           # repeat the question after each image a tool returns (`policy.make_messages`)
+    no_tools:bool=False         # `<act>` is banned: the policy answers without tools (the no-tool control)
 
 ROLLOUT_SCALES = {'nano': dict(), 'tiny': dict(group_size=8, max_steps=4, max_turn_tokens=48, max_new_tokens=192),
                   'small': dict(group_size=8, max_steps=5, max_turn_tokens=96, max_new_tokens=512),
@@ -63,6 +64,7 @@ class Trajectory:
     sample:Any=None                # the sample it answers
     group:int=0                    # index of the prompt in the batch
     index:int=0                    # index within the group
+    external:torch.Tensor|None=None  # [L] True on tokens the policy did not sample (a head's numbers, a given context)
 
     @property
     def generated_mask(self): return generated_mask(self.roles)
@@ -75,11 +77,14 @@ class Trajectory:
     @property
     def arg_mask(self): return role_mask(self.roles, 'arg')
     @property
-    def length(self) -> int: return int(self.generated_mask.sum())  # generated tokens
+    def sampled_mask(self):   # generated tokens the language model sampled (what its log-probs and gradients cover)
+        return self.generated_mask if self.external is None else self.generated_mask & ~self.external
+    @property
+    def length(self) -> int: return int(self.sampled_mask.sum())  # sampled tokens
     @property
     def num_tool_calls(self) -> int: return sum(s.action is not None for s in self.steps)
     @property
-    def logprob(self) -> float: return float(self.logprobs[self.generated_mask].sum())  # log pi_old(tau)
+    def logprob(self) -> float: return float(self.logprobs[self.sampled_mask].sum())  # log pi_old(tau)
 
 # %% ../nbs/12_rollout.ipynb #ce4fa09f
 def _pixels(sample):
@@ -97,12 +102,15 @@ class _Row:
     ids:list=field(default_factory=list); mm:list=field(default_factory=list); roles:list=field(default_factory=list)
     lps:list=field(default_factory=list); pv:list=field(default_factory=list); thw:list=field(default_factory=list)
     images:list=field(default_factory=list); steps:list=field(default_factory=list); errors:list=field(default_factory=list)
+    ext:list=field(default_factory=list)   # per token: placed by something other than sampling
     answer:str|None=None; stop:str=''; generated:int=0; prompt_len:int=0
 
-    def add(self, enc:dict, lps=None):
-        "Append an encoded fragment (and its sampled log-probs)."
+    def add(self, enc:dict, lps=None, external:bool=False):
+        "Append an encoded fragment (and its sampled log-probs; `external`: the policy did not sample it)."
+        n = len(enc['input_ids'])
         self.ids += enc['input_ids'].tolist(); self.mm += enc['mm_token_type_ids'].tolist(); self.roles += enc['roles'].tolist()
-        self.lps += lps if lps is not None else [0.0] * len(enc['input_ids'])
+        self.lps += lps if lps is not None else [0.0] * n
+        self.ext += [external] * n
         if len(enc['image_grid_thw']): self.pv.append(enc['pixel_values']); self.thw.append(enc['image_grid_thw']); self.images += enc['images']
 
     def encoding(self) -> dict:
@@ -111,11 +119,20 @@ class _Row:
                     roles=torch.tensor(self.roles), labels=torch.full_like(ids, -100),
                     pixel_values=torch.cat(self.pv), image_grid_thw=torch.cat(self.thw))
 
-def _new_row(processor, sample, group:int, index:int, tcfg) -> _Row:
+def _new_row(processor, sample, group:int, index:int, tcfg,
+             context:Sequence=(),   # `Step`s already taken (e.g. the expert's), encoded after the prompt, not sampled
+             restate:bool=True) -> _Row:
     px = np.asarray(_pixels(sample))
     ctx = ToolContext(image=px, cfg=tcfg) if px.ndim == 3 else ToolContext(frames=px, cfg=tcfg)
     row = _Row(sample, group, index, ctx)
-    row.add(encode_prompt(processor, px, _question(sample)))
+    if not context: row.add(encode_prompt(processor, px, _question(sample)))
+    else:
+        pcfg = getattr(processor, 'policy_config', None) or policy_config()
+        msgs = make_messages(px, _question(sample), context, system=pcfg.system_prompt, max_frames=pcfg.max_frames,
+                             restate=restate)
+        row.add(encode_conversation(processor, msgs), external=True)
+        for s in context:   # the tools' view follows the given zooms
+            if getattr(s.observation, 'new_view', None) is not None: ctx.view = s.observation.new_view
     row.prompt_len = len(row.ids)
     return row
 
@@ -178,35 +195,84 @@ def _finish_turn(processor, row:_Row, text:str, closed:bool, cfg:RolloutConfig):
 def _stop_ids(tokenizer) -> set:
     "Token ids that close a turn, when the stop strings are single tokens (our tokenizer); else empty (string matching)."
     ids = [tokenizer.convert_tokens_to_ids(s) for s in STOP_STRINGS]
-    return set(ids) if all(isinstance(i, int) and i != tokenizer.unk_token_id and tokenizer.decode([i]) == s for i, s in zip(ids, STOP_STRINGS)) else set()
+    ok = all(isinstance(i, int) and i != tokenizer.unk_token_id and tokenizer.decode([i]) == s for i, s in zip(ids, STOP_STRINGS))
+    return set(ids) if ok else set()
 
 @torch.no_grad()
-def generate_turn(model, processor, rows:list[_Row], cfg:RolloutConfig, seed:int):
-    "Generate one turn for every row (one batched `generate` call) and append the tokens and their log-probs."
+def _sample(model, processor, rows:list[_Row], cfg:RolloutConfig, seed:int, stops:set, budget:int) -> list[tuple]:
+    "One batched `generate` call: per row (new ids up to its first stop, their log-probs, whether a stop closed it)."
     from transformers import GenerationConfig
     tok = processor.tokenizer; dev = next(model.parameters()).device
     batch = collate([r.encoding() for r in rows], tok.pad_token_id, padding_side='left')
-    stop_ids, eos = _stop_ids(tok), tok.convert_tokens_to_ids('<|im_end|>')
-    budget = max(1, min(cfg.max_turn_tokens, max(cfg.max_new_tokens - r.generated for r in rows)))
+    eos = tok.convert_tokens_to_ids('<|im_end|>')
+    bad = [tok('<act>', add_special_tokens=False)['input_ids']] if cfg.no_tools else None
     sample = cfg.temperature > 0
     gc = GenerationConfig(do_sample=sample, temperature=cfg.temperature if sample else None, top_p=cfg.top_p if sample else None,
                           top_k=0 if sample else None, max_new_tokens=budget, pad_token_id=tok.pad_token_id,
-                          eos_token_id=sorted(stop_ids | {eos}), output_logits=True, return_dict_in_generate=True)
-    extra = {} if stop_ids else dict(stop_strings=list(STOP_STRINGS), tokenizer=tok)
+                          eos_token_id=sorted(stops | {eos}), bad_words_ids=bad, output_logits=True, return_dict_in_generate=True)
+    extra = {} if stops else dict(stop_strings=list(STOP_STRINGS), tokenizer=tok)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         out = model.generate(**{k: v.to(dev) for k, v in model_inputs(batch).items()}, generation_config=gc, **extra)
     L, T = batch['input_ids'].shape[1], (cfg.temperature if sample else 1.0)
-    logits = torch.stack(out.logits, 1).float()                       # [B, new, V]
+    logits = torch.stack(out.logits, 1).float()                       # [B, new, V] raw logits
     new = out.sequences[:, L:]
     lps = torch.log_softmax(logits / T, -1).gather(-1, new[..., None])[..., 0].cpu()
-    for b, row in enumerate(rows):
-        ids, closed = _cut_at_stop(tok, new[b].tolist(), stop_ids, eos)
-        ids = ids[:max(0, cfg.max_new_tokens - row.generated)]
-        text, roles = generated_roles(tok, ids)
-        row.ids += ids; row.mm += [0] * len(ids); row.roles += roles; row.lps += lps[b, :len(ids)].tolist()
-        row.generated += len(ids)
-        _finish_turn(processor, row, text, closed, cfg)
+    res = []
+    for b in range(len(rows)):
+        ids, closed = _cut_at_stop(tok, new[b].tolist(), stops, eos)
+        res.append((ids, lps[b, :len(ids)].tolist(), closed))
+    return res
+
+
+# %% ../nbs/12_rollout.ipynb #9f083d20
+_OPENS_VALUE = re.compile(r'<act>([a-z]+)\((box|point)=\[$')   # a turn that has just opened a box/point value
+
+def _opener(tok) -> int:
+    "The id of the single token `=[` (argument writers need it to stop a turn there)."
+    i = tok.convert_tokens_to_ids('=[')
+    if not isinstance(i, int) or i == tok.unk_token_id or tok.decode([i]) != '=[':
+        raise ValueError("an arg_writer needs '=[' to be one token of the tokenizer (the project's tokenizers have it)")
+    return i
+
+@torch.no_grad()
+def generate_turn(model, processor, rows:list[_Row], cfg:RolloutConfig, seed:int,
+                  arg_writer=None):   # callable(model, processor, items) -> value strings; items: (encoding, op, kind, sample)
+    "Generate one turn for every row (batched `generate` calls) and append its tokens, roles and log-probs."
+    tok = processor.tokenizer
+    stops = _stop_ids(tok)
+    opener = _opener(tok) if arg_writer is not None else None
+    starts, used, closed = [len(r.ids) for r in rows], [0] * len(rows), [False] * len(rows)
+    todo = list(range(len(rows)))
+    for piece in range(2 if arg_writer is not None else 1):   # one action per turn: at most one written value
+        left = {i: min(cfg.max_turn_tokens - used[i], cfg.max_new_tokens - rows[i].generated - used[i]) for i in todo}
+        todo = [i for i in todo if left[i] > 0]
+        if not todo: break
+        extra = {opener} if piece == 0 and opener is not None else set()
+        outs = _sample(model, processor, [rows[i] for i in todo], cfg, seed + piece, stops | extra, max(left[i] for i in todo))
+        for i, (ids, lps, hit) in zip(todo, outs):
+            hit, ids = hit and len(ids) <= left[i], ids[:left[i]]
+            r = rows[i]
+            r.ids += ids; r.mm += [0] * len(ids); r.lps += lps[:len(ids)]; r.ext += [False] * len(ids); used[i] += len(ids)
+            closed[i] = hit and bool(ids) and ids[-1] != opener
+        if piece == 1: break
+        want = []
+        for i in todo:
+            m = _OPENS_VALUE.search(tok.decode(rows[i].ids[starts[i]:])) if rows[i].ids[-1:] == [opener] else None
+            if m: want.append((i, m.group(1), m.group(2)))
+        if want:
+            r_ = [rows[i] for i, *_ in want]
+            values = arg_writer(model, processor, [(r.encoding(), op, kind, r.sample) for r, (_, op, kind) in zip(r_, want)])
+            for r, (_, op, _), v in zip(r_, want, values):
+                ids = tok(v + ('],' if op == 'track' else '])'), add_special_tokens=False)['input_ids']
+                r.ids += ids; r.mm += [0] * len(ids); r.lps += [0.0] * len(ids); r.ext += [True] * len(ids)
+        todo = [i for i in todo if not closed[i]]
+    for i, r in enumerate(rows):
+        text, roles = generated_roles(tok, r.ids[starts[i]:])
+        r.roles += roles
+        r.generated += used[i]
+        _finish_turn(processor, r, text, closed[i], cfg)
+
 
 # %% ../nbs/12_rollout.ipynb #6cfdc9dc
 def _to_trajectory(r:_Row) -> Trajectory:
@@ -214,7 +280,8 @@ def _to_trajectory(r:_Row) -> Trajectory:
     return Trajectory(steps=r.steps, input_ids=e['input_ids'], mm_token_type_ids=e['mm_token_type_ids'], roles=e['roles'],
                       logprobs=torch.tensor(r.lps, dtype=torch.float32), pixel_values=e['pixel_values'],
                       image_grid_thw=e['image_grid_thw'], images=r.images, answer=r.answer, stop_reason=r.stop,
-                      tool_errors=r.errors, prompt_len=r.prompt_len, sample=r.sample, group=r.group, index=r.index)
+                      tool_errors=r.errors, prompt_len=r.prompt_len, sample=r.sample, group=r.group, index=r.index,
+                      external=torch.tensor(r.ext, dtype=torch.bool))
 
 def rollout(model,                              # the policy (eval mode is set)
             processor,                          # its processor
@@ -222,18 +289,24 @@ def rollout(model,                              # the policy (eval mode is set)
             group_size:int|None=None,           # G (default: cfg.group_size)
             cfg:RolloutConfig|None=None,        # knobs (default: `rollout_config()`)
             tools_cfg=None,                     # ToolConfig (default: the scale's)
+            arg_writer=None,                    # writes box/point values the turns open (see `generate_turn`)
+            context:Sequence|None=None,         # per sample: `Step`s already taken, given before the first turn
            ) -> list[list[Trajectory]]:
     "Sample `group_size` multi-turn tool-use trajectories per sample, all running rows batched per turn."
     cfg = cfg or rollout_config()
     G = group_size or cfg.group_size
     tcfg = tools_cfg or tool_config()
     was_training = model.training; model.eval()
-    rows = [_new_row(processor, s, i, g, tcfg) for i, s in enumerate(samples) for g in range(G)]
+    if context is not None and len(context) != len(samples):
+        raise ValueError(f"context has {len(context)} entries for {len(samples)} samples")
+    ctx = context or [()] * len(samples)
+    rows = [_new_row(processor, s, i, g, tcfg, ctx[i], cfg.restate) for i, s in enumerate(samples) for g in range(G)]
     for turn in range(cfg.max_steps):
         live = [r for r in rows if not r.stop]
         if not live: break
         for c in range(0, len(live), cfg.max_batch_rows):
-            generate_turn(model, processor, live[c:c + cfg.max_batch_rows], cfg, seed=cfg.seed * 100_003 + turn * 1009 + c)
+            seed = cfg.seed * 100_003 + turn * 1009 + c
+            generate_turn(model, processor, live[c:c + cfg.max_batch_rows], cfg, seed=seed, arg_writer=arg_writer)
     for r in rows:
         if not r.stop: r.stop = 'max_steps'
     model.train(was_training)
@@ -245,7 +318,7 @@ def rollout(model,                              # the policy (eval mode is set)
 def trajectory_to_batch(trajs:Sequence[Trajectory], pad_id:int) -> dict:
     "Pad trajectories into one training batch: model inputs, roles, labels, old_logprobs, group ids."
     encs = [dict(input_ids=t.input_ids, attention_mask=torch.ones_like(t.input_ids), mm_token_type_ids=t.mm_token_type_ids,
-                 roles=t.roles, labels=torch.where(t.generated_mask, t.input_ids, -100),
+                 roles=t.roles, labels=torch.where(t.sampled_mask, t.input_ids, -100),
                  pixel_values=t.pixel_values, image_grid_thw=t.image_grid_thw) for t in trajs]
     b = collate(encs, pad_id)
     L = b['input_ids'].shape[1]
@@ -264,9 +337,9 @@ def score_trajectory(model, processor, traj:Trajectory, temperature:float=1.0) -
     return score_trajectories(model, processor, [traj], temperature)[0]
 
 def replay_error(model, processor, trajs:Sequence[Trajectory], temperature:float=1.0) -> float:
-    "Largest |re-scored - sampled| log-probability over the generated tokens of `trajs`."
+    "Largest |re-scored - sampled| log-probability over the sampled tokens of `trajs`."
     new = score_trajectories(model, processor, trajs, temperature)
-    return max(float((n - t.logprobs)[t.generated_mask].abs().max()) if t.length else 0.0 for n, t in zip(new, trajs))
+    return max(float((n - t.logprobs)[t.sampled_mask].abs().max()) if t.length else 0.0 for n, t in zip(new, trajs))
 
 # %% ../nbs/12_rollout.ipynb #a7d0e8dc
 def expert_steps(sample, tools_cfg=None, thought:str='look closer') -> list[Step]:

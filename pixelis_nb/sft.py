@@ -13,11 +13,9 @@ from typing import Any, Callable
 __all__ = ['OP_CLASSES', 'ARG_KINDS', 'DIFF_ORDER', 'SFT_SCALES', 'SFTConfig', 'role_weights', 'weighted_ce', 'giou', 'ArgHead',
            'box_loss', 'PointerArgHead', 'view_keys', 'target_cell', 'OpHead', 'head_targets', 'arg_predict',
            'arg_loss', 'sft_loss', 'collate', 'hidden_size', 'SFTModel', 'curriculum_pool', 'batch_indices',
-           'train_sft', 'image_spans', 'view_image', 'encode_trace', 'EvalResult', 'head_coords', 'extend_encoding',
-           'head_arguments', 'generate_turns', 'solve', 'summarize', 'accuracy_table', 'paired_gap',
-           'question_template', 'prior_results', 'answer_prefix', 'choice_results', 'oracle_results', 'sft_config',
-           'sft_data', 'train_policy', 'eval_samples', 'zoom_hard', 'ablation_arm', 'run_arms', 'sft_checkpoint',
-           'load_sft_policy', 'load_sft_heads']
+           'train_sft', 'image_spans', 'view_image', 'encode_trace', 'head_coords', 'head_arguments', 'head_writer',
+           'sft_config', 'sft_data', 'train_policy', 'eval_samples', 'eval_rollout', 'arm_row', 'ablation_arm',
+           'run_arms', 'sft_checkpoint', 'load_sft_policy', 'load_sft_heads']
 
 # %% ../nbs/14_sft.ipynb #a1f7adf5
 import numpy as np
@@ -27,6 +25,8 @@ import torch.nn.functional as F
 from .core import (get_scale, configure, seed_everything, make_fabric, progress, run_dir, record_metrics,
                              save_figure, ArtifactStore, save_tensors, load_tensors, config_hash, atomic_write_text,
                              lr_at, save_checkpoint, load_checkpoint)
+from .evaluate import (held_out, greedy, policy_results, choice_results, summarize, zoom_hard,
+                                 extend_encoding)
 
 # %% ../nbs/14_sft.ipynb #2464126a
 from .policy import ROLES, ROLE_ID, model_inputs
@@ -65,12 +65,13 @@ class SFTConfig:
     ckpt_every:int=0          # checkpoint every N steps (0: only at the end)
     log_every:int=5           # history row every N steps
     eval_per_cell:int=4       # held-out samples per task type x difficulty cell
+    ablation_per_cell:int=0   # ... of them for the ablation's arms (0: all; the first ones of every cell)
     eval_max_steps:int=4      # turns per held-out rollout
     eval_max_new_tokens:int=96 # tokens per generated turn (a verbose thought + an action is ~70 tiny-tokenizer tokens)
-    eval_batch_size:int=32    # rollouts generated together
+    eval_batch_size:int=64    # rollouts generated together (the engine's `max_batch_rows`)
     eval_seed:int=900_000     # first held-out seed (disjoint from the corpus' seeds)
     seed:int=0                # training seed (the same for every ablation arm)
-    init:str='base'           # 'base': start from chapter 13a's pretrained base policy; 'fresh': `make_policy` (random init,
+    init:str='base'           # 'base': start from chapter 13b's pretrained base policy; 'fresh': `make_policy` (random init,
                               # or the real checkpoint at paper scale)
 
 # %% ../nbs/14_sft.ipynb #91fbdeab
@@ -396,33 +397,13 @@ def encode_trace(processor,              # the policy's processor
     return dict(enc, loss_mask=lm, difficulty=tr.difficulty, task_type=tr.task_type, variant=tr.variant,
                 **head_targets(enc['roles'], labels, args))
 
-# %% ../nbs/14_sft.ipynb #427b9470
-@dataclass
-class EvalResult:
-    "One held-out sample solved by the policy."
-    task_type:str; difficulty:str; answer:str; pred:str|None
-    n_calls:int; n_valid:int; arg_iou:float|None; text:str
-    forced:bool=False  # the answer was forced after the free turns ended without one (see `solve(force_answer=True)`)
-    steps:list=field(default_factory=list, repr=False)  # the policy `Step`s taken (actions with their observations)
-
-def _stop_ids(tok) -> list[int]:
-    return [tok.convert_tokens_to_ids(t) for t in ('</act>', '</answer>', '<|im_end|>')]
-
-_HEAD_POINT = re.compile(r'<act>([a-z]+)\((box|point)=\[$')   # a turn that has just opened a box/point value
-
+# %% ../nbs/14_sft.ipynb #62409b8c
 def head_coords(box:torch.Tensor, kind:str) -> list[int]:
     "A head box in [0,1]^4 as the action's integers 0..1000: a non-empty box, or its centre for a point."
     b = box.clamp(0, 1).tolist()
     if kind == 'point': return [round(500 * (b[0] + b[2])), round(500 * (b[1] + b[3]))]
     x0, y0 = min(int(b[0] * 1000), 999), min(int(b[1] * 1000), 999)
     return [x0, y0, max(math.ceil(b[2] * 1000), x0 + 1), max(math.ceil(b[3] * 1000), y0 + 1)]
-
-def extend_encoding(enc:dict, ids) -> dict:
-    "An encoded prompt followed by generated token ids (text tokens: not an image, attended, no label)."
-    ids = torch.as_tensor(list(ids), dtype=torch.long); n = len(ids)
-    cat = lambda k, v: torch.cat([enc[k], torch.full((n,), v, dtype=enc[k].dtype)])
-    return dict(enc, input_ids=torch.cat([enc['input_ids'], ids]), attention_mask=cat('attention_mask', 1),
-                mm_token_type_ids=cat('mm_token_type_ids', 0), roles=cat('roles', ROLE_ID['arg']), labels=cat('labels', -100))
 
 @torch.no_grad()
 def head_arguments(policy, heads:nn.ModuleDict, processor,
@@ -438,213 +419,27 @@ def head_arguments(policy, heads:nn.ModuleDict, processor,
     dev = next(policy.parameters()).device
     hs = policy(**{k: v.to(dev) for k, v in model_inputs(b).items()}, output_hidden_states=True).hidden_states
     kh = hs[int(getattr(heads['arg'], 'key_layer', -1))].float()
-    box, _ = arg_predict(heads['arg'].to(dev), hs[-1].float(), torch.tensor(pos, device=dev), torch.tensor(keys, device=dev), hard=True, key_hidden=kh)
+    pos, keys = torch.tensor(pos, device=dev), torch.tensor(keys, device=dev)
+    box, _ = arg_predict(heads['arg'].to(dev), hs[-1].float(), pos, keys, hard=True, key_hidden=kh)
     return list(box.cpu())
 
-def _generate(model, processor, encs:list[dict], max_new_tokens:int, eos:list[int], bad=None) -> list[list[int]]:
-    "Greedy continuations of a batch of encodings, each cut after its first `eos` token."
-    from pixelis_nb.policy import collate as pcollate, model_inputs
-    tok = processor.tokenizer
-    b = pcollate(encs, tok.pad_token_id, padding_side='left')
-    dev = next(model.parameters()).device
-    out = model.generate(**{k: v.to(dev) for k, v in model_inputs(b).items()}, max_new_tokens=max_new_tokens, do_sample=False,
-                         eos_token_id=eos, pad_token_id=tok.pad_token_id, bad_words_ids=bad)
-    res = []
-    for row in out[:, b['input_ids'].shape[1]:].tolist():
-        cut = next((i + 1 for i, t in enumerate(row) if t in eos), len(row))
-        res.append([t for t in row[:cut] if t != tok.pad_token_id])
-    return res
+def head_writer(heads:nn.ModuleDict):
+    "An `arg_writer` for the rollout engine: the numbers of every box/point value a turn opens, from the argument head."
+    from pixelis_nb.policy import frame_indices
+    def frames(s, mf):
+        px = s[0] if isinstance(s, tuple) else s.scene.pixels
+        return None if np.asarray(px).ndim == 3 else frame_indices(len(px), mf)
+    def write(model, processor, items):   # items: (encoding ending with `=[`, op, kind, sample)
+        mf = _max_frames(processor)
+        boxes = head_arguments(model, heads, processor, [(e, op, frames(s, mf)) for e, op, _, s in items])
+        return [','.join(map(str, head_coords(b, kind))) for b, (_, _, kind, _) in zip(boxes, items)]
+    return write
 
-def generate_turns(model, processor, encs:list[dict], max_new_tokens:int, no_tools:bool=False,
-                   heads:nn.ModuleDict|None=None, frames:list|None=None) -> list[str]:
-    "One greedy assistant turn per encoding. With `heads`, a box/point value the turn opens is written by the argument head."
-    # `max_new_tokens` bounds the tokens the language model writes; the head's numbers do not count against it
-    from pixelis_nb.grammar import OPS
-    tok = processor.tokenizer
-    stop = _stop_ids(tok); bad = [[tok.convert_tokens_to_ids('<act>')]] if no_tools else None
-    opener = tok.convert_tokens_to_ids('=[')
-    gen = _generate(model, processor, encs, max_new_tokens, stop + ([opener] if heads is not None else []), bad)
-    if heads is None: return [tok.decode(g) for g in gen]
-    need = []
-    for i, g in enumerate(gen):
-        m = _HEAD_POINT.search(tok.decode(g)) if g and g[-1] == opener else None
-        if m and m.group(1) in OPS: need.append((i, m.group(1), m.group(2)))
-    lm = [len(g) for g in gen]   # tokens the language model wrote so far
-    if need:
-        boxes = head_arguments(model, heads, processor, [(extend_encoding(encs[i], gen[i]), op, (frames or [None] * len(encs))[i]) for i, op, _ in need])
-        for (i, op, kind), bx in zip(need, boxes):
-            gen[i] = gen[i] + tok(','.join(map(str, head_coords(bx, kind))) + ('],' if op == 'track' else '])'), add_special_tokens=False)['input_ids']
-    rest = [i for i, g in enumerate(gen) if g and g[-1] not in stop and lm[i] < max_new_tokens]
-    if rest:
-        more = _generate(model, processor, [extend_encoding(encs[i], gen[i]) for i in rest], max(max_new_tokens - lm[i] for i in rest), stop, bad)
-        for i, g in zip(rest, more): gen[i] = gen[i] + g[:max_new_tokens - lm[i]]
-    return [tok.decode(g) for g in gen]
-
-def _answer_context(processor, sample, steps:list, text:str, own:bool) -> dict:
-    "Encoding up to `<answer>`: context + the last turn's own text (`own`, if it has one), else the forced context."
-    from pixelis_nb.policy import make_messages, encode_conversation
-    mf = _max_frames(processor)
-    final = text[sum(len(x.raw) for x in steps):]   # the turns' texts add up to `text`
-    if own and '<answer>' in final: pre = final[:final.index('<answer>') + len('<answer>')]
-    else:
-        steps = [x for x in steps if x.action is not None]   # malformed turns are dropped from the context
-        m = None if steps else re.match(r'<think>[^<>]*</think>', text)
-        pre = (m.group(0) if m else '<think></think>') + '<answer>'
-    enc = encode_conversation(processor, make_messages(sample.scene.pixels, sample.question, steps, max_frames=mf), add_generation_prompt=not steps)
-    return extend_encoding(enc, processor.tokenizer(pre, add_special_tokens=False)['input_ids'])
-
-@torch.no_grad()
-def solve(model, processor, samples:list, tcfg, max_steps:int=4, max_new_tokens:int=96, no_tools:bool=False,
-          batch_size:int=32,
-          heads:nn.ModuleDict|None=None, # the Phase 1 heads: with them, box/point numbers come from the argument head
-          force_answer:bool=False,       # a trajectory that ends without an answer gets `<answer>` appended and one more short turn
-         ) -> list[EvalResult]:
-    "Greedy multi-turn tool use on `samples` (or answers with tools banned, `no_tools=True`)."
-    from pixelis_nb.policy import make_messages, encode_conversation, Step, frame_indices
-    from pixelis_nb.grammar import parse_turn
-    from pixelis_nb.tools import ToolContext, ToolError, Observation, execute, box_iou
-    from pixelis_nb.grammar import action_to_pixels
-    tok = processor.tokenizer; mf = _max_frames(processor)
-    model.eval()
-    if no_tools: max_steps = 1   # with <act> banned, the first turn must answer
-    state = [dict(s=s, steps=[], ctx=ToolContext(image=s.scene.image, frames=s.scene.frames, cfg=tcfg), done=False, pred=None,
-                  calls=0, valid=0, first_box=None, text='',
-                  frames=None if s.scene.image is not None else frame_indices(len(s.scene.frames), mf)) for s in samples]
-    for turn in range(max_steps):
-        live = [st for st in state if not st['done']]
-        for i in range(0, len(live), batch_size):
-            chunk = live[i:i + batch_size]
-            encs = [encode_conversation(processor, make_messages(st['s'].scene.pixels, st['s'].question, st['steps'], max_frames=mf),
-                                        add_generation_prompt=not st['steps']) for st in chunk]
-            texts = generate_turns(model, processor, encs, max_new_tokens, no_tools, heads, [st['frames'] for st in chunk])
-            for st, text in zip(chunk, texts):
-                text = text.replace(tok.pad_token, '').replace('<|im_end|>', '')
-                st['text'] += text
-                try: tt = parse_turn(text)
-                except ToolError as e:
-                    st['calls'] += 1; st['steps'].append(Step(raw=text, observation=Observation(f'error: {e.code}', error=e))); continue
-                if tt.answer is not None:
-                    st['pred'], st['done'] = tt.answer.strip(), True; continue
-                st['calls'] += 1
-                obs = execute(tt.action, st['ctx'])
-                if obs.error is None:
-                    st['valid'] += 1
-                    if st['first_box'] is None and 'box' in tt.action.args:
-                        st['first_box'] = (tt.action.op, action_to_pixels(tt.action, st['ctx'].view)['box'])
-                if obs.new_view is not None: st['ctx'] = replace(st['ctx'], view=obs.new_view)
-                st['steps'].append(Step(thought=tt.thought or '', action=tt.action, observation=obs, raw=text))
-    open_ = [st for st in state if not st['done']] if force_answer else []
-    for i in range(0, len(open_), batch_size):   # the forced answer: context + its first well-formed thought + `<answer>`
-        chunk = open_[i:i + batch_size]
-        encs = [_answer_context(processor, st['s'], st['steps'], st['text'], own=False) for st in chunk]
-        ends = [tok.convert_tokens_to_ids(t) for t in ('</answer>', '<|im_end|>')]
-        for st, g in zip(chunk, _generate(model, processor, encs, 12, ends, [[tok.convert_tokens_to_ids('<act>')]])):
-            st['pred'], st['forced'] = tok.decode([t for t in g if t not in ends]).strip() or None, True
-    res = []
-    for st in state:
-        s = st['s']; exp = next((p for p in s.program if 'box' in p.args), None)
-        iou = None
-        if exp is not None and s.program[0] is exp:
-            fb = st['first_box']
-            iou = box_iou(fb[1], exp.args['box']) if fb is not None and fb[0] == exp.op else 0.0
-        res.append(EvalResult(s.task_type, s.difficulty, s.answer, st['pred'], st['calls'], st['valid'], iou, st['text'], st.get('forced', False), st['steps']))
-    return res
-
-# %% ../nbs/14_sft.ipynb #c59f55f6
-def summarize(results:list[EvalResult]) -> dict:
-    "Action validity, argument IoU, accuracy and toolchain length of a list of results."
-    calls = sum(r.n_calls for r in results)
-    ious = [r.arg_iou for r in results if r.arg_iou is not None]
-    return dict(valid_rate=sum(r.n_valid for r in results) / calls if calls else float('nan'),
-                arg_iou=float(np.mean(ious)) if ious else float('nan'),
-                accuracy=float(np.mean([r.pred == r.answer for r in results])) if results else float('nan'),
-                mean_tools=float(np.mean([r.n_calls for r in results])) if results else float('nan'),
-                answered=float(np.mean([r.pred is not None and not r.forced for r in results])) if results else float('nan'))
-
-def accuracy_table(results:list[EvalResult]):
-    "Answer accuracy per task type (rows) x difficulty (columns)."
-    import pandas as pd
-    df = pd.DataFrame([dict(task=r.task_type, difficulty=r.difficulty, correct=r.pred == r.answer) for r in results])
-    return df.pivot_table(index='task', columns='difficulty', values='correct', aggfunc='mean').reindex(columns=list(DIFF_ORDER))
-
-# %% ../nbs/14_sft.ipynb #7ec2c06e
-def paired_gap(a:list[EvalResult], b:list[EvalResult], n_boot:int=10_000, level:float=0.95, seed:int=0) -> dict:
-    "Accuracy of `a` minus that of `b` on the same samples, with a paired bootstrap interval."
-    if len(a) != len(b) or not a: raise ValueError(f"paired_gap needs two non-empty runs on the same samples; got {len(a)} and {len(b)}")
-    d = np.array([(x.pred == x.answer) - (y.pred == y.answer) for x, y in zip(a, b)], dtype=float)
-    idx = np.random.default_rng(seed).integers(0, len(d), (n_boot, len(d)))
-    lo, hi = np.quantile(d[idx].mean(1), [(1 - level) / 2, (1 + level) / 2])
-    return dict(diff=float(d.mean()), lo=float(lo), hi=float(hi), n=len(d))
-
-# %% ../nbs/14_sft.ipynb #f321044d
-def question_template(q:str) -> str:
-    "A question with its colour and shape words blanked (the part a blind guesser can use)."
-    from pixelis_nb.world import COLORS, SHAPES, PLURALS
-    words = set(COLORS) | set(SHAPES) | set(PLURALS.values())
-    return ' '.join('_' if w.strip('?').lower() in words else w for w in q.split())
-
-def prior_results(traces:list, samples:list) -> list[EvalResult]:
-    "The question prior's answers on `samples`: the corpus' most frequent answer per (template, difficulty)."
-    from collections import Counter
-    c = {}
-    for t in traces: c.setdefault((question_template(t.question), t.difficulty), Counter())[t.answer] += 1
-    guess = lambda s: (c.get((question_template(s.question), s.difficulty)) or Counter([None])).most_common(1)[0][0]
-    return [EvalResult(s.task_type, s.difficulty, s.answer, guess(s), 0, 0, None, '') for s in samples]
-
-# %% ../nbs/14_sft.ipynb #2b18d0e4
-def answer_prefix(processor, sample, result:EvalResult) -> dict:
-    "The encoding of a solved sample's conversation up to and including `<answer>` (its own, or the forced one)."
-    return _answer_context(processor, sample, result.steps, result.text, own=not result.forced)
-
-@torch.no_grad()
-def choice_results(model, processor, samples:list, results:list[EvalResult], batch_size:int=16) -> list[EvalResult]:
-    "`results` with each answer replaced by the sample's choice the model finds most likely after `<answer>`."
-    from pixelis_nb.policy import model_inputs, collate as pcollate
-    if len(samples) != len(results): raise ValueError(f"{len(samples)} samples but {len(results)} results")
-    tok = processor.tokenizer; model.eval(); dev = next(model.parameters()).device
-    encs = [answer_prefix(processor, s, r) for s, r in zip(samples, results)]
-    items = [(i, c) for i, s in enumerate(samples) for c in s.choices]
-    scores = [dict() for _ in samples]
-    for k in range(0, len(items), batch_size):
-        chunk = items[k:k + batch_size]
-        ids = [tok(c + '</answer>', add_special_tokens=False)['input_ids'] for _, c in chunk]
-        K = max(map(len, ids))
-        batch = pcollate([extend_encoding(encs[i], t) for (i, _), t in zip(chunk, ids)], tok.pad_token_id, padding_side='left')
-        inp = {k_: v.to(dev) for k_, v in model_inputs(batch).items()}
-        # left padding puts every choice at the end of its row: only the last K+1 positions' logits are needed
-        lp = torch.log_softmax(model(**inp, logits_to_keep=K + 1).logits[:, :-1].float(), -1).cpu()
-        for b, ((i, c), t) in enumerate(zip(chunk, ids)):
-            scores[i][c] = float(lp[b, K - len(t):].gather(-1, torch.tensor(t)[:, None]).sum())
-    return [replace(r, pred=max(sc, key=sc.get)) for r, sc in zip(results, scores)]
-
-# %% ../nbs/14_sft.ipynb #15e79bba
-@torch.no_grad()
-def oracle_results(model, processor, samples:list, tcfg, max_new_tokens:int=96, batch_size:int=32,
-                   restate:bool=True) -> list[EvalResult]:   # the question restated after each crop (`policy.make_messages`)
-    "The policy's final turn (tools banned) after the expert's own tool calls and their real observations."
-    from pixelis_nb.cota import synthesize
-    from pixelis_nb.policy import make_messages, encode_conversation, Step
-    from pixelis_nb.grammar import parse_turn
-    from pixelis_nb.tools import ToolError
-    tok = processor.tokenizer; mf = _max_frames(processor)
-    model.eval()
-    steps = [[Step(thought=t.thought, action=t.action, observation=t.observation) for t in synthesize(s, 'chain', 'concise', tcfg).steps[:-1]]
-             for s in samples]
-    encs = [encode_conversation(processor, make_messages(s.scene.pixels, s.question, st, max_frames=mf, restate=restate), add_generation_prompt=not st)
-            for s, st in zip(samples, steps)]
-    texts = [t for i in range(0, len(encs), batch_size) for t in generate_turns(model, processor, encs[i:i + batch_size], max_new_tokens, no_tools=True)]
-    res = []
-    for s, st, text in zip(samples, steps, texts):
-        text = text.replace(tok.pad_token, '').replace('<|im_end|>', '')
-        try: ans = parse_turn(text).answer
-        except ToolError: ans = None
-        res.append(EvalResult(s.task_type, s.difficulty, s.answer, ans.strip() if ans else None, 0, 0, None, text, False, st))
-    return res
 
 # %% ../nbs/14_sft.ipynb #2e3ea8ea
 SFT_SCALES = {
     'nano':  dict(steps=4, batch_size=4, warmup=1, log_every=1, eval_per_cell=1, eval_max_steps=2, eval_max_new_tokens=16),
-    'tiny':  dict(steps=150, batch_size=8, warmup=15, lr=5e-4, log_every=5, eval_per_cell=10, ckpt_every=50),
+    'tiny':  dict(steps=150, batch_size=8, warmup=15, lr=5e-4, log_every=5, eval_per_cell=30, ckpt_every=50),
     'small': dict(steps=3000, batch_size=32, warmup=100, lr=5e-4, log_every=20, eval_per_cell=50, ckpt_every=500),
     'paper': dict(steps=5000, batch_size=8, grad_accum=8, warmup=200, lr=1e-5, lora=True, lora_r=64, log_every=20, init='fresh',
                   eval_per_cell=100, ckpt_every=500),
@@ -680,13 +475,17 @@ def train_policy(scale, cfg:SFTConfig, data:list[dict], processor=None, ckpt_dir
 
 def eval_samples(scale, cfg:SFTConfig, tasks=None) -> list:
     "Held-out PixelWorld samples: `eval_per_cell` per task type x difficulty, seeds from `eval_seed` on."
-    from pixelis_nb.world import make_sample, world_config, TASK_TYPES
-    wcfg = world_config(scale)
-    return [make_sample(cfg.eval_seed + k, t, d, cfg=wcfg) for t in (tasks or TASK_TYPES) for d in DIFF_ORDER for k in range(cfg.eval_per_cell)]
+    return held_out(scale, cfg.eval_per_cell, cfg.eval_seed, tasks)
 
-def zoom_hard(results:list, samples:list) -> list:
-    "The results of the hard samples whose expert program zooms (the tasks the zoom tool is for)."
-    return [r for r, s in zip(results, samples) if s.difficulty == 'hard' and any(p.op == 'zoom' for p in s.program)]
+def eval_rollout(cfg:SFTConfig):
+    "The evaluator's rollout knobs from the Phase 1 config."
+    return greedy(cfg.eval_max_steps, cfg.eval_max_new_tokens, cfg.eval_batch_size)
+
+def arm_row(samples:list, res:list, res_c:list, secs:float) -> dict:
+    "One ablation row: the summary of a run's results (free-form and by choice), overall and on the hard zoom tasks."
+    return dict(summarize(res), hard_zoom_acc=summarize(zoom_hard(res, samples))['accuracy'],
+                choice_accuracy=summarize(res_c)['accuracy'],
+                hard_zoom_acc_choice=summarize(zoom_hard(res_c, samples))['accuracy'], train_secs=round(secs, 1))
 
 def ablation_arm(scale, cfg:SFTConfig|dict, threads:int|None=1) -> dict:
     "Train a policy (from the base, or fresh: `cfg.init`) with `cfg` on the scale's corpus and evaluate it (tools, head or spelled numbers per `cfg`): one table row."
@@ -702,15 +501,11 @@ def _arm(scale, cfg:SFTConfig) -> dict:
     scale = scale if hasattr(scale, 'name') else get_scale(scale)
     proc = make_processor(scale)
     model, _, _, secs = train_policy(scale, cfg, sft_data(scale, proc), proc)
-    samples = eval_samples(scale, cfg)
+    samples = eval_samples(scale, replace(cfg, eval_per_cell=cfg.ablation_per_cell or cfg.eval_per_cell))
     tcfg = tool_config(scale, obs_max_frames=cota_config(scale).obs_max_frames)
-    heads = model.heads if cfg.aux and cfg.arg_decode == 'head' else None
-    res = solve(model.policy, proc, samples, tcfg, max_steps=cfg.eval_max_steps, max_new_tokens=cfg.eval_max_new_tokens,
-                batch_size=cfg.eval_batch_size, heads=heads)
-    res_c = choice_results(model.policy, proc, samples, res)
-    return dict(summarize(res), hard_zoom_acc=summarize(zoom_hard(res, samples))['accuracy'],
-                choice_accuracy=summarize(res_c)['accuracy'], hard_zoom_acc_choice=summarize(zoom_hard(res_c, samples))['accuracy'],
-                train_secs=round(secs, 1))
+    writer = head_writer(model.heads) if cfg.aux and cfg.arg_decode == 'head' else None
+    res = policy_results(model.policy, proc, samples, tcfg, eval_rollout(cfg), arg_writer=writer)
+    return arm_row(samples, res, choice_results(model.policy, proc, samples, res), secs)
 
 def run_arms(scale, arms:dict, workers:int=2) -> dict:
     "`ablation_arm` for each named config, `workers` at a time in separate processes (one torch thread each; 1: in this process)."

@@ -7,7 +7,7 @@ from pixelis_nb.base import (shipped_dir, load_manifest, recipe_key, pretrain, l
 from pixelis_nb.tools import tool_config
 
 TINY = get_scale('tiny')
-CROP_MIN = 0.4   # the shipped base reads colour or shape off the expert's crop on well over half of these (see 13a_base)
+CROP_MIN = 0.4   # the shipped base reads colour or shape off the expert's crop on well over half of these (see 13b_base)
 SHIP = shipped_dir('tiny')
 
 def test_manifest_matches_the_recipe():

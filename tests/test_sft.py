@@ -58,27 +58,31 @@ def test_pointer_head_learns_to_point():
     assert (target_cell(box, key) == tgt).float().mean() > 0.9
 
 def test_head_writes_the_numbers_outside_the_token_budget(monkeypatch):
-    "A turn that opens `zoom(box=[` gets its numbers from the head; the language model then closes the action."
+    "Through the rollout engine: a turn that opens `zoom(box=[` gets its numbers from the head writer, the language model then closes the action, and the numbers use none of its budget."
     import numpy as np
+    import pixelis_nb.rollout as R
     import pixelis_nb.sft as S
-    from pixelis_nb.policy import make_policy, encode_conversation, make_messages
-    from pixelis_nb.grammar import parse_turn
+    from pixelis_nb.policy import make_policy
     torch.manual_seed(0)
     pol, proc = make_policy('nano'); tok = proc.tokenizer
     heads = S.SFTModel(pol, S.SFTConfig()).heads.eval()
     img = np.random.default_rng(0).integers(0, 255, (64, 64, 3), dtype=np.uint8)
-    enc = encode_conversation(proc, make_messages(img, 'What colour is the star?'), add_generation_prompt=True)
     first = tok('<think>look closer.</think><act>zoom(box=[', add_special_tokens=False)['input_ids']
+    rest = tok('</act>', add_special_tokens=False)['input_ids']
     budgets = []
-    def fake(model, processor, encs, max_new_tokens, eos, bad=None):   # the language model's two parts of the turn
-        budgets.append(max_new_tokens)
-        return [first] if len(budgets) == 1 else [tok('</act>', add_special_tokens=False)['input_ids']]
-    monkeypatch.setattr(S, '_generate', fake)
-    text, = S.generate_turns(pol, proc, [enc], len(first) + 1, heads=heads)
-    a = parse_turn(text).action
+    def fake(model, processor, rows, cfg, seed, stops, budget):   # the language model's two parts of the turn
+        budgets.append(budget)
+        ids = list(first if len(budgets) == 1 else rest)
+        return [(ids, [-0.1] * len(ids), True)]
+    monkeypatch.setattr(R, '_sample', fake)
+    cfg = R.RolloutConfig(group_size=1, max_steps=1, max_turn_tokens=len(first) + 1, max_new_tokens=100, temperature=0.0)
+    traj = R.rollout(pol, proc, [(img, 'What colour is the star?')], cfg=cfg, arg_writer=S.head_writer(heads))[0][0]
+    a = traj.steps[0].action
     x0, y0, x1, y1 = a.args['box']
     assert a.op == 'zoom' and 0 <= x0 < x1 <= 1000 and 0 <= y0 < y1 <= 1000
-    assert budgets == [len(first) + 1, 1]   # the head's numbers did not use the language model's token budget
+    assert budgets == [len(first) + 1, 1]                  # the head's numbers did not use the turn's token budget
+    assert traj.length == len(first) + len(rest)           # ... and are not counted as sampled tokens
+    assert tok.decode(traj.input_ids[traj.external]).endswith('])')
 
 def test_run_arms_in_worker_processes_matches_in_process():
     "The ablation's arms give the same row whether trained side by side in spawned workers or here (nano, 2 steps)."
