@@ -143,6 +143,11 @@ def answer_prefix(processor, sample, result:EvalResult, restate:bool=True) -> di
     "The encoding of a solved sample's conversation up to and including `<answer>` (its own, or the forced one)."
     return answer_context(processor, sample, result.steps, result.text, not result.forced, restate)
 
+def _mrope(model):
+    "The Qwen3-VL module that keeps M-RoPE's position offsets (`rope_deltas`) between a prefix and its continuation."
+    base = model.get_base_model() if hasattr(model, 'get_base_model') else model
+    return base.model
+
 @torch.no_grad()
 def choice_results(model, processor, samples:list, results:list[EvalResult], batch_size:int=16,
                    restate:bool=True) -> list[EvalResult]:
@@ -150,18 +155,29 @@ def choice_results(model, processor, samples:list, results:list[EvalResult], bat
     if len(samples) != len(results): raise ValueError(f"{len(samples)} samples but {len(results)} results")
     tok = processor.tokenizer; model.eval(); dev = next(model.parameters()).device
     encs = [answer_prefix(processor, s, r, restate) for s, r in zip(samples, results)]
-    items = [(i, c) for i, s in enumerate(samples) for c in s.choices]
-    scores = [dict() for _ in samples]
-    for k in range(0, len(items), batch_size):
-        chunk = items[k:k + batch_size]
-        ids = [tok(c + '</answer>', add_special_tokens=False)['input_ids'] for _, c in chunk]
-        K = max(map(len, ids))
-        batch = collate([extend_encoding(encs[i], t) for (i, _), t in zip(chunk, ids)], tok.pad_token_id, padding_side='left')
-        inp = {k_: v.to(dev) for k_, v in model_inputs(batch).items()}
-        lp = torch.log_softmax(model(**inp, logits_to_keep=K + 1).logits[:, :-1].float(), -1).cpu()
-        for b, ((i, c), t) in enumerate(zip(chunk, ids)):
-            scores[i][c] = float(lp[b, K - len(t):].gather(-1, torch.tensor(t)[:, None]).sum())
-    return [replace(r, pred=max(sc, key=sc.get)) for r, sc in zip(results, scores)]
+    m, preds = _mrope(model), []
+    for c0 in range(0, len(samples), batch_size):
+        rows = list(range(c0, min(c0 + batch_size, len(samples))))
+        b = collate([encs[i] for i in rows], tok.pad_token_id, padding_side='left')
+        inp = {k: v.to(dev) for k, v in model_inputs(b).items()}
+        m.rope_deltas = None
+        out = model(**inp, use_cache=True, logits_to_keep=1)         # each prefix once, with its KV cache
+        first = torch.log_softmax(out.logits[:, -1].float(), -1)     # the answer's first token
+        items = [(r, c) for r, i in enumerate(rows) for c in samples[i].choices]
+        ids = [tok(c + '</answer>', add_special_tokens=False)['input_ids'] for _, c in items]
+        K, idx = max(map(len, ids)), torch.tensor([r for r, _ in items], device=dev)
+        cache = out.cache
+        cache.batch_select_indices(idx)                                # one cache row per (sample, choice)
+        cont = torch.tensor([t + [tok.pad_token_id] * (K - len(t)) for t in ids], device=dev)
+        mask = torch.cat([inp['attention_mask'][idx], torch.ones_like(cont)], 1)
+        pos = (mask.long().cumsum(-1) - 1)[:, -K:][None] + m.rope_deltas[idx]   # positions continue the prefix's
+        lp = torch.log_softmax(model(input_ids=cont, attention_mask=mask, position_ids=pos, cache=cache).logits.float(), -1)
+        m.rope_deltas = None
+        sc = [dict() for _ in rows]
+        for n, ((r, c), t) in enumerate(zip(items, ids)):
+            sc[r][c] = float(first[r, t[0]] + sum(lp[n, k, t[k + 1]] for k in range(len(t) - 1)))
+        preds += [max(s, key=s.get) for s in sc]
+    return [replace(r, pred=p) for r, p in zip(results, preds)]
 
 # %% ../nbs/13a_evaluate.ipynb #f9d8a5f1
 def question_template(q:str) -> str:
