@@ -27,7 +27,8 @@ from .rollout import RolloutConfig, rollout
 def held_out(scale, per_cell:int, seed:int, tasks=None) -> list:
     "`per_cell` PixelWorld samples per task type x difficulty, seeds `seed, seed+1, ...` in every cell."
     wcfg = world_config(scale)
-    return [make_sample(seed + k, t, d, cfg=wcfg) for t in (tasks or TASK_TYPES) for d in DIFFICULTIES for k in range(per_cell)]
+    cells = [(t, d) for t in (tasks or TASK_TYPES) for d in DIFFICULTIES]
+    return [make_sample(seed + k, t, d, cfg=wcfg) for t, d in cells for k in range(per_cell)]
 
 # %% ../nbs/13a_evaluate.ipynb #215d6acf
 @dataclass
@@ -76,7 +77,8 @@ def extend_encoding(enc:dict, ids) -> dict:
     ids = torch.as_tensor(list(ids), dtype=torch.long); n = len(ids)
     cat = lambda k, v: torch.cat([enc[k], torch.full((n,), v, dtype=enc[k].dtype)])
     return dict(enc, input_ids=torch.cat([enc['input_ids'], ids]), attention_mask=cat('attention_mask', 1),
-                mm_token_type_ids=cat('mm_token_type_ids', 0), roles=cat('roles', ROLE_ID['arg']), labels=cat('labels', -100))
+                mm_token_type_ids=cat('mm_token_type_ids', 0), roles=cat('roles', ROLE_ID['arg']),
+                labels=cat('labels', -100))
 
 def answer_context(processor, sample, steps:list, text:str, own:bool, restate:bool=True) -> dict:
     "Encoding up to `<answer>`: the context and the last turn's own text (`own`, if it has one), else the forced one."
@@ -114,7 +116,8 @@ def force_answers(model, processor, samples:list, results:list[EvalResult], rest
     return out
 
 # %% ../nbs/13a_evaluate.ipynb #f8f01a3e
-def control_results(model, processor, samples:list, cfg:RolloutConfig|None=None, views:list|None=None) -> list[EvalResult]:
+def control_results(model, processor, samples:list, cfg:RolloutConfig|None=None,
+                    views:list|None=None) -> list[EvalResult]:
     "The no-tool control: one greedy turn with `<act>` banned, unanswered ones forced (no calls are counted)."
     cfg = replace(cfg or greedy(), no_tools=True, max_steps=1)
     res = policy_results(model, processor, samples, None, cfg, views=views, force_answer=True)
@@ -171,7 +174,8 @@ def choice_results(model, processor, samples:list, results:list[EvalResult], bat
         cont = torch.tensor([t + [tok.pad_token_id] * (K - len(t)) for t in ids], device=dev)
         mask = torch.cat([inp['attention_mask'][idx], torch.ones_like(cont)], 1)
         pos = (mask.long().cumsum(-1) - 1)[:, -K:][None] + m.rope_deltas[idx]   # positions continue the prefix's
-        lp = torch.log_softmax(model(input_ids=cont, attention_mask=mask, position_ids=pos, cache=cache).logits.float(), -1)
+        logits = model(input_ids=cont, attention_mask=mask, position_ids=pos, cache=cache).logits
+        lp = torch.log_softmax(logits.float(), -1)
         m.rope_deltas = None
         sc = [dict() for _ in rows]
         for n, ((r, c), t) in enumerate(zip(items, ids)):
@@ -244,5 +248,6 @@ def cell_table(runs:dict) -> 'pd.DataFrame':
         for (t, d), g in df.groupby(['task', 'difficulty'], sort=False):
             k, n = int(g.ok.sum()), len(g); lo, hi = wilson(k, n)
             valid = g.valid.sum() / g.calls.sum() if g.calls.sum() else float('nan')
-            rows.append(dict(run=name, task=t, difficulty=d, acc=k / n, lo=lo, hi=hi, n=n, valid=valid, tools=g.calls.mean()))
+            rows.append(dict(run=name, task=t, difficulty=d, acc=k / n, lo=lo, hi=hi, n=n, valid=valid,
+                             tools=g.calls.mean()))
     return pd.DataFrame(rows)

@@ -195,7 +195,8 @@ def _finish_turn(processor, row:_Row, text:str, closed:bool, cfg:RolloutConfig):
 def _stop_ids(tokenizer) -> set:
     "Token ids that close a turn, when the stop strings are single tokens (our tokenizer); else empty (string matching)."
     ids = [tokenizer.convert_tokens_to_ids(s) for s in STOP_STRINGS]
-    ok = all(isinstance(i, int) and i != tokenizer.unk_token_id and tokenizer.decode([i]) == s for i, s in zip(ids, STOP_STRINGS))
+    one = lambda i, s: isinstance(i, int) and i != tokenizer.unk_token_id and tokenizer.decode([i]) == s
+    ok = all(one(i, s) for i, s in zip(ids, STOP_STRINGS))
     return set(ids) if ok else set()
 
 @torch.no_grad()
@@ -209,7 +210,8 @@ def _sample(model, processor, rows:list[_Row], cfg:RolloutConfig, seed:int, stop
     sample = cfg.temperature > 0
     gc = GenerationConfig(do_sample=sample, temperature=cfg.temperature if sample else None, top_p=cfg.top_p if sample else None,
                           top_k=0 if sample else None, max_new_tokens=budget, pad_token_id=tok.pad_token_id,
-                          eos_token_id=sorted(stops | {eos}), bad_words_ids=bad, output_logits=True, return_dict_in_generate=True)
+                          eos_token_id=sorted(stops | {eos}), bad_words_ids=bad, output_logits=True,
+                          return_dict_in_generate=True)
     extra = {} if stops else dict(stop_strings=list(STOP_STRINGS), tokenizer=tok)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
@@ -237,7 +239,7 @@ def _opener(tok) -> int:
 
 @torch.no_grad()
 def generate_turn(model, processor, rows:list[_Row], cfg:RolloutConfig, seed:int,
-                  arg_writer=None):   # callable(model, processor, items) -> value strings; items: (encoding, op, kind, sample)
+                  arg_writer=None):   # (model, processor, items) -> value strings; items: (encoding, op, kind, sample)
     "Generate one turn for every row (batched `generate` calls) and append its tokens, roles and log-probs."
     tok = processor.tokenizer
     stops = _stop_ids(tok)
@@ -249,11 +251,13 @@ def generate_turn(model, processor, rows:list[_Row], cfg:RolloutConfig, seed:int
         todo = [i for i in todo if left[i] > 0]
         if not todo: break
         extra = {opener} if piece == 0 and opener is not None else set()
-        outs = _sample(model, processor, [rows[i] for i in todo], cfg, seed + piece, stops | extra, max(left[i] for i in todo))
+        budget = max(left[i] for i in todo)
+        outs = _sample(model, processor, [rows[i] for i in todo], cfg, seed + piece, stops | extra, budget)
         for i, (ids, lps, hit) in zip(todo, outs):
             hit, ids = hit and len(ids) <= left[i], ids[:left[i]]
             r = rows[i]
-            r.ids += ids; r.mm += [0] * len(ids); r.lps += lps[:len(ids)]; r.ext += [False] * len(ids); used[i] += len(ids)
+            r.ids += ids; r.mm += [0] * len(ids); r.lps += lps[:len(ids)]; r.ext += [False] * len(ids)
+            used[i] += len(ids)
             closed[i] = hit and bool(ids) and ids[-1] != opener
         if piece == 1: break
         want = []
@@ -262,7 +266,8 @@ def generate_turn(model, processor, rows:list[_Row], cfg:RolloutConfig, seed:int
             if m: want.append((i, m.group(1), m.group(2)))
         if want:
             r_ = [rows[i] for i, *_ in want]
-            values = arg_writer(model, processor, [(r.encoding(), op, kind, r.sample) for r, (_, op, kind) in zip(r_, want)])
+            items = [(r.encoding(), op, kind, r.sample) for r, (_, op, kind) in zip(r_, want)]
+            values = arg_writer(model, processor, items)
             for r, (_, op, _), v in zip(r_, want, values):
                 ids = tok(v + ('],' if op == 'track' else '])'), add_special_tokens=False)['input_ids']
                 r.ids += ids; r.mm += [0] * len(ids); r.lps += [0.0] * len(ids); r.ext += [True] * len(ids)

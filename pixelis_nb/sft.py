@@ -413,7 +413,8 @@ def head_arguments(policy, heads:nn.ModuleDict, processor,
     from pixelis_nb.policy import collate as pcollate, model_inputs
     pos, keys = [], []
     for i, (e, op, frames) in enumerate(items):
-        spans = image_spans(e['input_ids'], e['image_grid_thw'], processor.image_token_id, processor.image_processor.merge_size)
+        ip = processor.image_processor
+        spans = image_spans(e['input_ids'], e['image_grid_thw'], processor.image_token_id, ip.merge_size)
         pos.append([i, len(e['input_ids']) - 1]); keys.append(spans[view_image(op, {}, len(spans), frames)])
     b = pcollate([e for e, *_ in items], processor.tokenizer.pad_token_id)
     dev = next(policy.parameters()).device
@@ -439,7 +440,8 @@ def head_writer(heads:nn.ModuleDict):
 # %% ../nbs/14_sft.ipynb #2e3ea8ea
 SFT_SCALES = {
     'nano':  dict(steps=4, batch_size=4, warmup=1, log_every=1, eval_per_cell=1, eval_max_steps=2, eval_max_new_tokens=16),
-    'tiny':  dict(steps=150, batch_size=8, warmup=15, lr=5e-4, log_every=5, eval_per_cell=30, ckpt_every=50),
+    'tiny':  dict(steps=150, batch_size=8, warmup=15, lr=5e-4, log_every=5, eval_per_cell=30, ablation_per_cell=10,
+                  ckpt_every=50),
     'small': dict(steps=3000, batch_size=32, warmup=100, lr=5e-4, log_every=20, eval_per_cell=50, ckpt_every=500),
     'paper': dict(steps=5000, batch_size=8, grad_accum=8, warmup=200, lr=1e-5, lora=True, lora_r=64, log_every=20, init='fresh',
                   eval_per_cell=100, ckpt_every=500),
