@@ -75,11 +75,13 @@ class ToolConfig:
     "Knobs of the pixel operations (section `tools`)."
     zoom_size:int=224            # long side of a zoomed view, pixels (the policy's input size)
     zoom_min_px:int=4            # smallest box side a zoom accepts, pixels
+    max_output_pixels:int=4096*4096 # zoom refuses an output image with more pixels than this (~50 MB RGB)
     seg_method:str='otsu'        # segmentation backend: floodfill, grabcut, watershed, otsu (default picked by measured IoU)
     seg_tolerance:int=40         # flood-fill colour tolerance per channel
     seg_denoise:int=-1           # median-blur kernel before segmentation: 0 off, 3/5 always, -1 auto (3 when noisy)
     seg_noise_sigma:float=2.5    # auto: blur when the estimated noise sigma exceeds this (clean PixelWorld < 2)
     grabcut_iters:int=3          # GrabCut iterations
+    seg_flood:float=0.8          # a mask is 'flooded' when this share leaks out of its box (point only: of the image)
     track_backend:str='mil'      # tracking backend: mil, template, nano, vit
     track_verify:float=0.5       # a tracked box whose NCC with the first template falls below this is 'lost'
     track_fallback:bool=True     # when a model tracker's box fails that check, fall back to template matching (and re-anchor)
@@ -224,10 +226,16 @@ def zoom(img:np.ndarray, # HxWx3 uint8
     cfg = cfg or ToolConfig(); check_image(img)
     x0, y0, x1, y1 = box = check_box(args.box, img.shape[1::-1], cfg.zoom_min_px)
     crop = img[y0:y1, x0:x1]
-    s = float(args.scale) if args.scale is not None else cfg.zoom_size / max(x1 - x0, y1 - y0)
-    if not (0 < s <= 64): raise ToolError('bad_arg', f"zoom scale must be in (0, 64], got {args.scale!r}")
+    s = args.scale if args.scale is not None else cfg.zoom_size / max(x1 - x0, y1 - y0)
+    if isinstance(s, bool) or not isinstance(s, (int, float, np.integer, np.floating)) or not 0 < s <= 64:
+        raise ToolError('bad_arg', f"zoom scale must be a number in (0, 64], got {args.scale!r}")
+    s = float(s)
     w, h = max(1, round((x1 - x0) * s)), max(1, round((y1 - y0) * s))
-    out = cv2.resize(crop, (w, h), interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR)
+    if w * h > cfg.max_output_pixels:
+        raise ToolError('bad_arg', f"zoom output {w}x{h} = {w * h} pixels exceeds tools.max_output_pixels="
+                                   f"{cfg.max_output_pixels}; use a smaller scale or box")
+    try: out = cv2.resize(crop, (w, h), interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR)
+    except cv2.error as e: raise ToolError('backend_error', f"cv2.resize failed: {str(e).strip()[-120:]}") from None
     return ZoomResult(np.ascontiguousarray(out), box)
 
 # %% ../nbs/10_tools.ipynb #c05d3e36
@@ -244,6 +252,9 @@ class SegmentResult:
     box:tuple|None
     area:int
     method:str
+    fill:float=0.0      # mask area / prompt box area (the whole image when there is no box)
+    leak:float=0.0      # fraction of the backend's mask that fell outside the prompt box (0 without a box)
+    flooded:bool=False  # the mask probably spilled into the background (see `seg_flood`)
 
 def mask_box(mask:np.ndarray) -> tuple|None:
     "The tight pixel box `(x0,y0,x1,y1)` (exclusive) of a bool mask, or None if it is empty."
@@ -334,9 +345,12 @@ def segment(img:np.ndarray,     # HxWx3 uint8
     if box is not None and not (box[0] <= point[0] < box[2] and box[1] <= point[1] < box[3]): raise ToolError('bad_arg', f"point {list(point)} lies outside box {list(box)}")
     k = cfg.seg_denoise if cfg.seg_denoise >= 0 else (3 if estimate_noise(img) > cfg.seg_noise_sigma else 0)
     src = cv2.medianBlur(img, k) if k > 1 else np.ascontiguousarray(img)
-    mask = SEG_METHODS[method](src, point, box, cfg)
+    mask = SEG_METHODS[method](src, point, box, cfg); raw = int(mask.sum())
     if box is not None: clip = np.zeros_like(mask); clip[box[1]:box[3], box[0]:box[2]] = True; mask &= clip
-    return SegmentResult(mask, mask_box(mask), int(mask.sum()), method)
+    area = int(mask.sum()); x0, y0, x1, y1 = box or (0, 0) + size
+    fill, leak = area / ((x1 - x0) * (y1 - y0)), (raw - area) / max(1, raw)
+    flooded = leak > cfg.seg_flood if box is not None else fill > cfg.seg_flood
+    return SegmentResult(mask, mask_box(mask), area, method, fill, leak, flooded)
 
 # %% ../nbs/10_tools.ipynb #a30cdd14
 @dataclass
@@ -390,6 +404,13 @@ def _ncc(a:np.ndarray, b:np.ndarray) -> float:
     if a.shape != b.shape: b = cv2.resize(b, a.shape[1::-1])
     return float(cv2.matchTemplate(b, a, cv2.TM_CCOEFF_NORMED)[0, 0]) if a.std() > 0 and b.std() > 0 else float((a == b).all())
 
+# %% ../nbs/10_tools.ipynb #c13e13a9
+def _unscale_box(b, k:int, size:tuple) -> tuple:
+    "A box found on frames upscaled `k` times, in original pixels: each side rounded to nearest, never empty."
+    x0, y0, x1, y1 = (math.floor(v / k + 0.5) for v in b); W, H = size
+    x0, y0 = min(x0, W - 1), min(y0, H - 1)
+    return (x0, y0, min(W, max(x1, x0 + 1)), min(H, max(y1, y0 + 1)))
+
 # %% ../nbs/10_tools.ipynb #1f314708
 def _match(f:np.ndarray, tmpl:np.ndarray, last:tuple, cfg:ToolConfig) -> tuple:
     "Template matching (NCC) in a window around the last box: (box, score)."
@@ -437,7 +458,7 @@ def track(frames:np.ndarray, # TxHxWx3 uint8
     boxes = [None] * len(frames); boxes[t] = box
     for step in (1, -1):
         for s, b in _track_dir(src, tuple(v * k for v in box), t, step, backend, cfg, k):
-            boxes[s] = None if b is None else (b[0] // k, b[1] // k, min(W, -(-b[2] // k)), min(H, -(-b[3] // k)))
+            boxes[s] = None if b is None else _unscale_box(b, k, (W, H))
     return TrackResult(boxes, [b is None for b in boxes], backend)
 
 # %% ../nbs/10_tools.ipynb #f209995d
@@ -645,8 +666,8 @@ def backend_info(cfg:ToolConfig|None=None) -> list[dict]:
             for op, bs in BACKENDS.items() for b in bs for ok, d in [_check_backend(op, b, cfg)]]
 
 # %% ../nbs/10_tools.ipynb #71d59829
-def _px_box(args:dict, key:str, view:View, required:bool=True):
-    "Read a view-coordinate box/point argument and convert it to pixels."
+def _px_box(args:dict, key:str, view:View, required:bool=True, min_px:int=1):
+    "Read a view-coordinate box/point argument and convert it to pixels (errors name view coordinates)."
     if key not in args or args[key] is None:
         if required: raise ToolError('missing_arg', f"missing argument {key!r}")
         return None
@@ -656,7 +677,11 @@ def _px_box(args:dict, key:str, view:View, required:bool=True):
     if not all(0 <= x <= COORD_MAX for x in v): raise ToolError('out_of_bounds', f"{key} {list(v)} leaves 0..{COORD_MAX}")
     if n == 4 and (v[2] <= v[0] or v[3] <= v[1]): raise ToolError('empty_box', f"box {list(v)} is empty (need x0<x1 and y0<y1)")
     px = from_view_coords(list(v), view)
-    if n == 4 and (px[2] <= px[0] or px[3] <= px[1]): raise ToolError('empty_box', f"box {list(v)} covers less than one pixel of the view")
+    if n == 4 and (px[2] - px[0] < min_px or px[3] - px[1] < min_px):
+        vx0, vy0, vx1, vy1 = view.box
+        nx, ny = (math.ceil(min_px * COORD_MAX / max(1, e)) for e in (vx1 - vx0, vy1 - vy0))
+        raise ToolError('empty_box', f"box {_fmt(v)} is too small: in view coordinates 0..{COORD_MAX} "
+                                     f"it must be at least {nx} wide and {ny} tall")
     return tuple(px)
 
 def _fmt(v) -> str: return '[' + ','.join(str(int(x)) for x in v) + ']'
@@ -669,27 +694,31 @@ ALLOWED_ARGS = {'zoom': ('box', 'scale'), 'segment': ('box', 'point'), 'track': 
 
 # %% ../nbs/10_tools.ipynb #a3c8dcef
 def _exec_zoom(a, ctx):
-    box = _px_box(a, 'box', ctx.view)
+    box = _px_box(a, 'box', ctx.view, min_px=ctx.cfg.zoom_min_px)
     r = zoom(ctx.frame(), ZoomArgs(box, a.get('scale')), ctx.cfg)
     return Observation(f"zoomed to {_fmt(to_view_coords(list(box), ctx.view))}", r.image, None, View(box, ctx.view.t), r)
 
 def _exec_segment(a, ctx):
-    r = segment(ctx.frame(), SegmentArgs(_px_box(a, 'point', ctx.view, False), _px_box(a, 'box', ctx.view, False)), ctx.cfg)
+    pt, box = _px_box(a, 'point', ctx.view, False), _px_box(a, 'box', ctx.view, False)
+    if pt is not None and box is not None and not (box[0] <= pt[0] < box[2] and box[1] <= pt[1] < box[3]):
+        raise ToolError('bad_arg', f"point {_fmt(a['point'])} lies outside box {_fmt(a['box'])}")
+    r = segment(ctx.frame(), SegmentArgs(pt, box), ctx.cfg)
     if r.box is None: return Observation('mask empty', result=r)
     vx0, vy0, vx1, vy1 = ctx.view.box
     inview = int(r.mask[vy0:vy1, vx0:vx1].sum()); permille = round(1000 * inview / max(1, (vx1 - vx0) * (vy1 - vy0)))
-    return Observation(f"mask box={_fmt(to_view_coords(list(r.box), ctx.view))} area={permille}", result=r)
+    warn = ' warning=flooded' if r.flooded else ''  # the mask spilled into the background: say so
+    return Observation(f"mask box={_fmt(to_view_coords(list(r.box), ctx.view))} area={permille}{warn}", result=r)
 
 def _exec_track(a, ctx):
     if not ctx.is_video: raise ToolError('not_video', 'track needs a video; this sample is a single image')
     t = a.get('t', ctx.view.t)
-    r = track(ctx.frames, TrackArgs(_px_box(a, 'box', ctx.view), t), ctx.cfg)
+    r = track(ctx.frames, TrackArgs(_px_box(a, 'box', ctx.view, min_px=2), t), ctx.cfg)
     T = len(r.boxes); idx = np.unique(np.linspace(0, T - 1, min(T, ctx.cfg.obs_max_frames)).round().astype(int))
     parts = [f"t={i} " + ('lost' if r.boxes[i] is None else _fmt(to_view_coords(list(r.boxes[i]), ctx.view))) for i in idx]
     return Observation(' '.join(parts), result=r)
 
 def _exec_ocr(a, ctx):
-    box = _px_box(a, 'box', ctx.view, False) or tuple(ctx.view.box)
+    box = _px_box(a, 'box', ctx.view, False, 2) or tuple(ctx.view.box)
     r = ocr(ctx.frame(), OCRArgs(box), ctx.cfg)
     return Observation(f'text="{r.text}" conf={r.confidence:.2f}', result=r)
 
@@ -713,11 +742,11 @@ def execute(action,            # an `Action` (op, args in view coordinates), its
             from pixelis_nb.grammar import parse_action
             action = parse_action(action)
         op, args = getattr(action, 'op', None), getattr(action, 'args', None)
-        if op not in EXECUTORS: raise ToolError('unknown_op', f"unknown operation {op!r}; valid operations: {', '.join(OPS)}")
+        if not isinstance(op, str) or op not in EXECUTORS:
+            raise ToolError('unknown_op', f"unknown operation {op!r}; valid operations: {', '.join(OPS)}")
         if not isinstance(args, dict): raise ToolError('bad_arg', f"arguments must be a dict, got {type(args).__name__}")
-        bad = [k for k in args if k not in ALLOWED_ARGS[op]]
-        if bad: raise ToolError('unknown_arg', f"{op} takes {', '.join(ALLOWED_ARGS[op])}; got {', '.join(map(str, bad))}")
-        return EXECUTORS[op](args, ctx)
+        from pixelis_nb.grammar import Action, check_action  # one validator for parsed text and built objects alike
+        return EXECUTORS[op](check_action(Action(op, args)).args, ctx)
     except Exception as e:  # a ToolError (also one from another copy of this module, e.g. a notebook's), else a backend failure
         err = e if type(e).__name__ == 'ToolError' and hasattr(e, 'code') else ToolError('backend_error', f"{type(e).__name__}: {str(e)[:200]}")
     return Observation(f"error: {err.code} {err.message}", error=err)

@@ -35,3 +35,15 @@ def test_shipped_policy_reads_crops():
     acc = lambda rs: sum(r.pred == r.answer for r in rs) / len(rs)
     crop, scene = acc(perception_results(policy, proc, samples, 'crop', tcfg)), acc(perception_results(policy, proc, samples, 'scene', tcfg))
     assert crop >= CROP_MIN and crop > scene, (crop, scene)
+
+def test_stream_segmentations_raise_no_flood_warning():
+    "`tools.seg_flood` is left out of the recipe hash (`base.NOT_IN_RECIPE`): the expert's segmentations on the stream's scenes never show its warning."
+    from pixelis_nb.world import make_sample, world_config, DIFFICULTIES
+    from pixelis_nb.cota import synthesize
+    wcfg, tcfg, seen = world_config(TINY), tool_config(TINY), 0
+    for k in range(240):
+        s = make_sample(base_config(TINY).first_seed + k, ('count', 'size')[k % 2], DIFFICULTIES[k % 3], cfg=wcfg)
+        obs = [st.observation.text for st in synthesize(s, 'chain', 'concise', tcfg).steps if st.observation is not None]
+        seen += sum('mask box=' in o for o in obs)
+        assert not any('warning=flooded' in o for o in obs), (s.question, obs)
+    assert seen > 100   # the check did see segmentations

@@ -83,3 +83,31 @@ def test_char_roles_cover_every_character(a):
 def test_non_strings_raise_toolerror():
     for x in (None, 3, b'zoom()', ['zoom()']):
         with pytest.raises(ToolError): parse_action(x)
+
+# -- issue 18: one validator for parsed and constructed actions; errors in view coordinates --------------------------
+import numpy as np
+from pixelis_nb.tools import ToolContext, View, execute, demo_image
+
+CTX = ToolContext(image=demo_image(128))
+
+@pytest.mark.parametrize('scale,code', [(64, 'out_of_bounds'), (True, 'bad_arg'), ('big', 'bad_arg'), (2.5, 'bad_arg'),
+                                        (0, 'out_of_bounds')])
+def test_constructed_actions_get_the_grammar_checks(scale, code):
+    obs = execute(Action('zoom', {'box': [0, 0, 500, 500], 'scale': scale}), CTX)
+    assert obs.error is not None and obs.error.code == code and 'scale' in obs.error.message, obs.text
+    with pytest.raises(ToolError): parse_action(f'zoom(box=[0,0,500,500],scale={scale})')  # the text is refused too
+
+def test_valid_scale_still_zooms():
+    obs = execute(Action('zoom', {'box': [0, 0, 500, 500], 'scale': 2}), CTX)
+    assert obs.error is None and obs.image.shape == (128, 128, 3)
+
+def test_errors_name_view_coordinates():
+    "The policy wrote view coordinates 0..1000 of a 64x32 view; errors must not switch to pixels."
+    ctx = ToolContext(image=demo_image(128), view=View((64, 64, 128, 96)))
+    small = execute(Action('zoom', {'box': [100, 100, 140, 140]}), ctx)  # 3x1 px: under zoom_min_px
+    assert small.error.code == 'empty_box' and small.error.message.startswith('box [100,100,140,140] is too small'), small.text
+    assert 'at least 63 wide and 125 tall' in small.error.message
+    out = execute(Action('segment', {'box': [0, 0, 100, 100], 'point': [900, 900]}), ctx)
+    assert out.error.code == 'bad_arg' and out.error.message == 'point [900,900] lies outside box [0,0,100,100]'
+    ocr_small = execute(Action('ocr', {'box': [0, 0, 10, 500]}), ctx)
+    assert ocr_small.error.code == 'empty_box' and '[0,0,10,500]' in ocr_small.error.message

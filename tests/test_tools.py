@@ -33,3 +33,54 @@ def test_valid_calls_have_no_error():
     vctx = ToolContext(frames=VID)
     assert execute(Action('track', {'box': [0, 0, 500, 500], 't': 0}), vctx).error is None
     assert execute(Action('temporal', {'query': 'red circle appears'}), vctx).error is None
+
+# -- issue 18: tools and grammar ----------------------------------------------------------------------------------
+import cv2, pytest
+from pixelis_nb.tools import track, TrackArgs, box_iou, zoom, ZoomArgs, ToolConfig, segment, SegmentArgs
+
+def _moving_square(side:int, T:int=8, S:int=64, d=(3, 2)):
+    "A textured clip with a `side` px square moving by `d` px per frame, and its true boxes."
+    bg = np.random.default_rng(0).integers(20, 60, (S, S, 3)).astype(np.uint8)
+    fr, gt = np.repeat(bg[None], T, 0), []
+    for t in range(T):
+        x, y = 10 + d[0] * t, 12 + d[1] * t
+        fr[t, y:y + side, x:x + side] = (220, 40, 40); fr[t, y + 1:y + side - 1, x + 1:x + 2] = 250
+        gt.append((x, y, x + side, y + side))
+    return fr, gt
+
+@pytest.mark.parametrize('side', [4, 5, 6])
+def test_mil_box_keeps_its_size(side):
+    "MIL runs on upscaled frames; mapping its boxes back must not inflate them (floor x0 / ceil x1 gave +25..80% area)."
+    fr, gt = _moving_square(side)
+    r = track(fr, TrackArgs(gt[0], 0), backend='mil')
+    ratios = [(b[2] - b[0]) * (b[3] - b[1]) / side**2 for b in r.boxes if b is not None]
+    assert len(ratios) == len(gt) and max(abs(x - 1) for x in ratios) <= 0.15, ratios
+    assert np.mean([box_iou(a, b) for a, b in zip(r.boxes, gt)]) > 0.5
+
+def test_zoom_output_is_capped():
+    big = np.zeros((2000, 2000, 3), np.uint8)
+    with pytest.raises(ToolError, match='max_output_pixels=16777216') as e: zoom(big, ZoomArgs((0, 0, 1000, 1000), scale=8))
+    assert e.value.code == 'bad_arg'
+    with pytest.raises(ToolError, match='max_output_pixels'): zoom(big, ZoomArgs((0, 0, 2000, 2000), scale=64))
+    with pytest.raises(ToolError, match='scale'): zoom(big, ZoomArgs((0, 0, 10, 10), scale='big'))
+    obs = execute(Action('zoom', {'box': [0, 0, 1000, 1000], 'scale': 8}), ToolContext(image=big))
+    assert obs.error.code == 'bad_arg' and 'max_output_pixels' in obs.text
+
+def test_ordinary_zoom_unchanged():
+    crop = IMG[10:40, 5:50]
+    assert np.array_equal(zoom(IMG, ZoomArgs((5, 10, 50, 40))).image, cv2.resize(crop, (224, 149), interpolation=cv2.INTER_LINEAR))
+    assert np.array_equal(zoom(IMG, ZoomArgs((5, 10, 50, 40), scale=0.5)).image, cv2.resize(crop, (22, 15), interpolation=cv2.INTER_AREA))
+
+def _low_contrast(S:int=48):
+    img = np.full((S, S, 3), 122, np.uint8); cv2.circle(img, (24, 24), 7, (113, 113, 113), -1)
+    return img
+
+def test_segment_flood_is_visible():
+    "A grey-113 disc on grey 122: flood fill takes the whole image; the observation must say so."
+    ctx = ToolContext(image=_low_contrast(), cfg=ToolConfig(seg_method='floodfill'))
+    for a in ({'point': [500, 500]}, {'box': [333, 333, 688, 688]}):
+        obs = execute(Action('segment', a), ctx)
+        assert obs.error is None and obs.text.endswith('warning=flooded') and obs.result.flooded, obs.text
+    assert segment(_low_contrast(), SegmentArgs(point=(24, 24)), method='floodfill').fill == 1.0
+    ok = execute(Action('segment', {'point': [234, 234]}), ToolContext(image=demo_image(128)))  # the red disc
+    assert ok.error is None and 'warning' not in ok.text and not ok.result.flooded
