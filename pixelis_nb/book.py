@@ -4,19 +4,21 @@
 
 # %% ../nbs/90_book.ipynb #ca567662
 from __future__ import annotations
-import os, re, json, time, shutil, traceback, contextlib
+import os, re, ast, json, time, shutil, asyncio, traceback, contextlib
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 
 # %% auto #0
 __all__ = ['PARTS', 'PART_TITLES', 'Chapter', 'notebook_title', 'default_nbs_path', 'chapters', 'cell_flags', 'skip_cell',
-           'ChapterResult', 'book_env', 'run_chapter', 'flatten', 'report_markdown', 'report_html',
-           'write_back_outputs', 'BookResult', 'write_book_config', 'run_book']
+           'config_calls', 'book_config_sections', 'ChapterResult', 'book_env', 'ChapterStalled', 'kernel_is_idle',
+           'run_chapter', 'flatten', 'report_markdown', 'report_html', 'write_back_outputs', 'BookResult',
+           'write_book_config', 'chapter_key', 'run_book']
 
 # %% ../nbs/90_book.ipynb #76be425c
 import yaml
 import nbformat
 from .core import get_scale, Scale, SCALE_NAMES, atomic_write_text, progress, parse_overrides, _merge
+from .core import CONFIG_SECTIONS, check_overrides, load_overrides, config_hash
 
 # %% ../nbs/90_book.ipynb #4febd567
 PARTS = {'foundations': '0', 'pixelis': '1', 'circuits': '2', 'fairness': '3'}
@@ -45,7 +47,8 @@ def notebook_title(path:Path) -> str:
 def default_nbs_path() -> Path:
     "The book's `nbs/` folder: $PIXELIS_NBS, else the repository's nbs beside the package."
     if os.environ.get('PIXELIS_NBS'): return Path(os.environ['PIXELIS_NBS'])
-    return Path(__file__).resolve().parent.parent/'nbs'
+    import pixelis_nb
+    return Path(pixelis_nb.__file__).resolve().parent.parent/'nbs'
 
 def chapters(only:list[str]|None=None, # parts to keep (default: all)
              nbs_path:Path|None=None) -> list[Chapter]:
@@ -77,6 +80,43 @@ def skip_cell(cell, run_gpu:bool=False) -> bool:
     fl = cell_flags(cell.source)
     return 'eval:false' in fl or ('gpu' in fl and not run_gpu)
 
+# %% ../nbs/90_book.ipynb #30a5283b
+def config_calls(src:str) -> dict[str, str]:
+    "Section -> class name of each `configure(Cls, 'section', ...)` call in Python source (cell magics ignored)."
+    src = '\n'.join(l for l in src.splitlines() if not l.lstrip().startswith(('%', '!')))
+    try: tree = ast.parse(src)
+    except SyntaxError: return {}
+    out = {}
+    for n in ast.walk(tree):
+        if not (isinstance(n, ast.Call) and len(n.args) >= 2): continue
+        fn, (cls, sec) = getattr(n.func, 'id', getattr(n.func, 'attr', None)), n.args[:2]
+        if fn == 'configure' and isinstance(cls, ast.Name) and isinstance(sec, ast.Constant): out[sec.value] = cls.id
+    return out
+
+# %% ../nbs/90_book.ipynb #3ac9a760
+def _exported_names() -> dict[str, str]:
+    "Top-level name -> 'module:name' for everything the package exports (from its `_modidx`)."
+    from pixelis_nb._modidx import d
+    out = {}
+    for mod, syms in d['syms'].items():
+        for k in syms:
+            if '.' not in k[len(mod)+1:]: out.setdefault(k[len(mod)+1:], f'{mod}:{k[len(mod)+1:]}')
+    return out
+
+def book_config_sections(nbs_path:Path|None=None) -> dict:
+    "Register each config section that `configure` makes in the package, its chapters and `nbs_path`'s; return them."
+    import pixelis_nb
+    pkg = Path(pixelis_nb.__file__).parent
+    srcs = [p.read_text() for p in pkg.glob('*.py')]
+    for nbs in {pkg.parent/'nbs', Path(nbs_path or default_nbs_path())}:
+        for ch in (chapters(nbs_path=nbs) if nbs.exists() else []):
+            srcs += [''.join(c['source']) for c in json.loads(ch.path.read_text())['cells'] if c['cell_type'] == 'code']
+    names = _exported_names()
+    for src in srcs:
+        for sec, cls in config_calls(src).items():
+            if CONFIG_SECTIONS.get(sec) is None: CONFIG_SECTIONS[sec] = names.get(cls)
+    return CONFIG_SECTIONS
+
 # %% ../nbs/90_book.ipynb #df896ffe
 @dataclass
 class ChapterResult:
@@ -88,6 +128,7 @@ class ChapterResult:
     seconds: float
     error: str = ''
     figures: list = field(default_factory=list)
+    kept: bool = False   # completed in an earlier run with the same config (`resume`)
 
 @contextlib.contextmanager
 def book_env(**env):
@@ -100,10 +141,77 @@ def book_env(**env):
             if v is None: os.environ.pop(k, None)
             else: os.environ[k] = v
 
+# %% ../nbs/90_book.ipynb #af087c16
+class ChapterStalled(Exception):
+    "A chapter stopped by the chapter timeout or the idle watchdog."
+
+async def kernel_is_idle(info:dict, # the kernel's connection info
+                         wait:float=5) -> bool:
+    "Whether the kernel answers `kernel_info` within `wait` s on a fresh shell connection (it is idle)."
+    from queue import Empty
+    from jupyter_client.asynchronous import AsyncKernelClient
+    kc = AsyncKernelClient()
+    kc.load_connection_info(info)
+    kc.start_channels(iopub=False, stdin=False, hb=False, control=False)
+    try:
+        kc.kernel_info()
+        await kc.get_shell_msg(timeout=wait)
+        return True
+    except (Empty, asyncio.TimeoutError): return False
+    finally: kc.stop_channels()
+
+# %% ../nbs/90_book.ipynb #60ab2c0d
+async def _stop(task, started:set):
+    "Cancel a cell's task and the polling tasks nbclient started for it."
+    for t in asyncio.all_tasks() - started - {asyncio.current_task()}: t.cancel()
+    task.cancel()
+    with contextlib.suppress(BaseException): await task
+
+async def _wait_cell(client, task, cell:int, act:dict, deadline:float|None, chapter_timeout, idle:float|None):
+    "Await one cell's task; raise `ChapterStalled` past the chapter's deadline or when the idle kernel owes a reply."
+    while not (await asyncio.wait({task}, timeout=0.5))[0]:
+        now = time.monotonic()
+        if deadline is not None and now > deadline:
+            raise ChapterStalled(f'chapter timeout: still in cell {cell} after chapter_timeout={chapter_timeout} s')
+        if not idle or now - act['t'] < idle: continue
+        act['t'] = now   # probe at most once per `idle` seconds
+        if await kernel_is_idle(client.km.get_connection_info(), min(5, idle)):
+            if (await asyncio.wait({task}, timeout=2))[0]: break
+            raise ChapterStalled(f'idle watchdog: no output and no reply for cell {cell} in {idle} s '
+                                 'while the kernel is idle (a lost kernel message?)')
+    return task.result()
+
+# %% ../nbs/90_book.ipynb #2294a3de
+async def _run_cells(client, nb, todo:list[int], log, pb, chapter_timeout:float|None, idle_timeout:float|None):
+    "Run cells `todo` of `nb` in a fresh kernel, under the chapter timeout and the idle watchdog."
+    deadline = time.monotonic() + chapter_timeout if chapter_timeout else None
+    act, pm = {'t': time.monotonic()}, client.process_message
+    def process_message(*a, **kw):
+        act['t'] = time.monotonic()
+        return pm(*a, **kw)
+    client.process_message = process_message
+    async with client.async_setup_kernel(stderr=log):
+        for i in todo:
+            act['t'], started = time.monotonic(), asyncio.all_tasks()
+            task = asyncio.ensure_future(client.async_execute_cell(nb.cells[i], i))
+            try: await _wait_cell(client, task, i, act, deadline, chapter_timeout, idle_timeout)
+            except ChapterStalled:
+                await _stop(task, started)
+                client.shutdown_kernel = 'immediate'
+                raise
+            if pb is not None: pb.update(1)
+
 # %% ../nbs/90_book.ipynb #25c613df
-def run_chapter(ch:Chapter, out:Path, timeout:int=1800, run_gpu:bool=False, bar:bool=True) -> ChapterResult:
+def run_chapter(ch:Chapter, out:Path,
+                timeout:int=1800,                # per-cell timeout in seconds
+                run_gpu:bool=False,              # run `gpu` cells
+                bar:bool=True,                   # show a progress bar
+                chapter_timeout:int|None=None,   # whole-chapter timeout in seconds (None: no limit)
+                idle_timeout:int|None=300,       # idle watchdog: seconds with no output while the kernel is idle
+               ) -> ChapterResult:
     "Execute one chapter notebook into `out/notebooks/` (skipped cells kept, unexecuted; kernel stderr in out/logs/)."
     from nbclient import NotebookClient
+    from jupyter_core.utils import run_sync
     out = Path(out); (out/'notebooks').mkdir(parents=True, exist_ok=True); (out/'figures').mkdir(exist_ok=True)
     nb = nbformat.read(str(ch.path), as_version=4)
     todo = [i for i, c in enumerate(nb.cells) if not skip_cell(c, run_gpu)]
@@ -114,10 +222,8 @@ def run_chapter(ch:Chapter, out:Path, timeout:int=1800, run_gpu:bool=False, bar:
     t0, err = time.time(), ''
     (out/'logs').mkdir(exist_ok=True)
     try:
-        with open(out/'logs'/f'{ch.name}.kernel.log', 'w') as log, client.setup_kernel(stderr=log):
-            for i in todo:
-                client.execute_cell(nb.cells[i], i)
-                if pb is not None: pb.update(1)
+        with open(out/'logs'/f'{ch.name}.kernel.log', 'w') as log:
+            run_sync(_run_cells)(client, nb, todo, log, pb, chapter_timeout, idle_timeout)
     except Exception as e:
         err = ''.join(traceback.format_exception_only(type(e), e))[-4000:]
     secs = time.time() - t0
@@ -147,7 +253,9 @@ def report_markdown(results:list[ChapterResult], metrics:dict, scale:Scale, tota
     lines = [f'# pixelis book report', '', f'Scale `{scale.name}`, seed {scale.seed}, '
              f'{sum(r.ok for r in results)}/{len(results)} chapters ran, total wall time {total:.1f} s.', '',
              '| chapter | part | status | wall time (s) |', '|---|---|---|---|']
-    for r in results: lines.append(f"| {r.name} {r.title} | {r.part} | {'ok' if r.ok else 'FAILED'} | {r.seconds:.1f} |")
+    for r in results:
+        status = ('ok (kept)' if r.kept else 'ok') if r.ok else 'FAILED'
+        lines.append(f"| {r.name} {r.title} | {r.part} | {status} | {r.seconds:.1f} |")
     for r in results:
         lines += ['', f'## {r.name}: {r.title}', '']
         if not r.ok: lines += ['**Failed:**', '', '```', r.error.strip(), '```', '']
@@ -191,12 +299,21 @@ class BookResult:
 
 def write_book_config(out:Path, config:str|Path|None=None, overrides:list[str]|dict|None=None) -> Path:
     "Write the user's overrides (YAML file, then `key=value`s) as the YAML the chapters read via $PIXELIS_CONFIG."
-    d = yaml.safe_load(Path(config).read_text()) or {} if config else {}
-    d = _merge(d, overrides if isinstance(overrides, dict) else parse_overrides(overrides))
+    d = load_overrides(config, overrides)
     p = Path(out)/'config.yaml'
     atomic_write_text(p, yaml.safe_dump(d, sort_keys=True))
     return p
 
+# %% ../nbs/90_book.ipynb #a9e7daf6
+def chapter_key(ch:Chapter, scale:str, user:dict, run_gpu:bool) -> str:
+    "What a chapter's result depends on: scale, the user's overrides, `run_gpu` and its cells' sources."
+    cells = [(c['cell_type'], ''.join(c['source'])) for c in json.loads(ch.path.read_text())['cells']]
+    return config_hash(scale, user, run_gpu, cells)
+
+def _kept(ch:Chapter, st:dict) -> ChapterResult:
+    return ChapterResult(ch.name, ch.part, ch.title, True, st['seconds'], figures=st['figures'], kept=True)
+
+# %% ../nbs/90_book.ipynb #74a943f2
 def run_book(scale:str='tiny',            # scale name
              only:list[str]|None=None,    # parts to run (default: all)
              out:str|Path='book',         # output folder
@@ -208,15 +325,26 @@ def run_book(scale:str='tiny',            # scale name
              store:str|Path|None=None,    # artifact store root (default: the shared cache)
              write_back:bool=False,       # copy executed chapters (outputs included) back into nbs/
              threads:int|None=1,          # torch/OpenMP threads per chapter kernel (None: library default)
-             verbose:bool=True) -> BookResult:
+             verbose:bool=True,
+             chapter_timeout:int|None=None, # per-chapter timeout in seconds (None: no limit)
+             idle_timeout:int|None=300,   # idle watchdog: seconds with no output while the kernel is idle
+             resume:bool=False,           # keep chapters completed earlier in `out` with the same config
+            ) -> BookResult:
     "Rerun the book's chapters in order at one scale and write metrics, figures and the report into `out`."
     import torch
+    user = check_overrides(load_overrides(config, overrides), book_config_sections(nbs_path))
     sc = get_scale(scale, config=config, overrides=overrides)
     chs = chapters(only, nbs_path)
     out = Path(out).absolute(); (out/'figures').mkdir(parents=True, exist_ok=True)
-    if (out/'metrics.json').exists(): (out/'metrics.json').unlink()
-    cfg = write_book_config(out, config, overrides)  # only what the user set: each chapter resolves its own scale
     run_gpu = torch.cuda.is_available() if run_gpu is None else run_gpu
+    keys = {ch.name: chapter_key(ch, sc.name, user, run_gpu) for ch in chs}
+    state = json.loads((out/'chapters.json').read_text()) if resume and (out/'chapters.json').exists() else {}
+    keep = {n for n, st in state.items() if st['ok'] and st['key'] == keys.get(n)}
+    metrics = json.loads((out/'metrics.json').read_text()) if resume and (out/'metrics.json').exists() else {}
+    for ch in chs:
+        if ch.name not in keep: metrics.get(ch.part, {}).pop(ch.name, None)
+    atomic_write_text(out/'metrics.json', json.dumps(metrics, indent=1, sort_keys=True, default=str))
+    cfg = write_book_config(out, overrides=user)  # only what the user set: each chapter resolves its own scale
     env = dict(PIXELIS_SCALE=sc.name, PIXELIS_CONFIG=cfg, PIXELIS_RUN_DIR=out, PIXELIS_QUIET='1')
     os.environ.pop('MPLBACKEND', None)  # the kernel's inline backend keeps figures in the executed notebooks
     if store: env['PIXELIS_STORE'] = Path(store).absolute()
@@ -225,10 +353,19 @@ def run_book(scale:str='tiny',            # scale name
     with book_env(**env):
         for i, ch in enumerate(chs):
             if verbose: print(f'[{i+1}/{len(chs)}] {ch.name}: {ch.title}', flush=True)
-            r = run_chapter(ch, out, timeout=timeout, run_gpu=run_gpu, bar=verbose)
+            if ch.name in keep:
+                results.append(_kept(ch, state[ch.name]))
+                if verbose: print('    kept: completed earlier with the same config', flush=True)
+                continue
+            r = run_chapter(ch, out, timeout=timeout, run_gpu=run_gpu, bar=verbose,
+                            chapter_timeout=chapter_timeout, idle_timeout=idle_timeout)
             results.append(r)
+            state[ch.name] = dict(key=keys[ch.name], ok=r.ok, seconds=round(r.seconds, 2), figures=r.figures)
+            atomic_write_text(out/'chapters.json', json.dumps(state, indent=1, sort_keys=True))
             if write_back and r.ok: write_back_outputs(out/'notebooks'/ch.path.name, ch.path)
-            if verbose: print(f"    {'ok' if r.ok else 'FAILED'} in {r.seconds:.1f} s" + ('' if r.ok else f'\n    {r.error.strip().splitlines()[-1]}'), flush=True)
+            if verbose:
+                last = '' if r.ok else '\n    ' + r.error.strip().splitlines()[-1]
+                print(f"    {'ok' if r.ok else 'FAILED'} in {r.seconds:.1f} s" + last, flush=True)
     total = time.time() - t0
     metrics = json.loads((out/'metrics.json').read_text()) if (out/'metrics.json').exists() else {}
     metrics['_book'] = {'scale': sc.name, 'total_seconds': round(total, 2),
@@ -239,7 +376,8 @@ def run_book(scale:str='tiny',            # scale name
     atomic_write_text(out/'report.html', report_html(md))
     if verbose:
         print('\nwall time per chapter:')
-        for r in results: print(f"  {r.name:<24} {r.seconds:8.1f} s  {'ok' if r.ok else 'FAILED'}")
+        for r in results:
+            print(f"  {r.name:<24} {r.seconds:8.1f} s  {'kept' if r.kept else 'ok' if r.ok else 'FAILED'}")
         print(f"  {'total':<24} {total:8.1f} s")
         print(f'report: {out/"report.md"}  {out/"report.html"}  metrics: {out/"metrics.json"}')
     return BookResult(results, total, out)

@@ -11,8 +11,8 @@ from pathlib import Path
 __all__ = ['tool_backends', 'info', 'format_info', 'make_parser', 'book_overrides', 'main']
 
 # %% ../nbs/92_cli.ipynb #6d102ba1
-from .core import SCALE_NAMES
-from .book import PARTS, run_book
+from .core import SCALE_NAMES, ConfigError, check_overrides, load_overrides
+from .book import PARTS, run_book, book_config_sections
 
 # %% ../nbs/92_cli.ipynb #84d7c46c
 _PKGS = ('torch', 'transformers', 'peft', 'lightning_fabric', 'captum', 'fairlearn', 'ot', 'cv2', 'rapidocr',
@@ -67,6 +67,11 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument('--num-nodes', type=int, help='Fabric nodes')
     b.add_argument('--seed', type=int)
     b.add_argument('--timeout', type=int, default=1800, help='per-cell timeout (s)')
+    b.add_argument('--chapter-timeout', type=int, help='per-chapter timeout (s; default: none)')
+    b.add_argument('--idle-timeout', type=int, default=300,
+                   help='fail a chapter whose kernel sits idle this long (s) with its cell unfinished (0: off)')
+    b.add_argument('--resume', action='store_true',
+                   help='keep chapters already completed in --out with the same scale, overrides and notebook')
     b.add_argument('--store', help='artifact store folder (default: the shared cache)')
     b.add_argument('--threads', type=int, default=1, help='torch/OpenMP threads per chapter kernel (0: library default)')
     b.add_argument('--write-back', action='store_true', help="copy each chapter's executed outputs back into nbs/ (then run nbdev-clean)")
@@ -93,6 +98,10 @@ def book_overrides(a:argparse.Namespace) -> list[str]:
     return out
 
 # %% ../nbs/92_cli.ipynb #fe878289
+def _config_error(cmd:str, e:ConfigError) -> int:
+    print(f'pixelis {cmd}: error: {e}', file=sys.stderr)
+    return 2
+
 def main(argv:list[str]|None=None) -> int:
     "Entry point of the `pixelis` console script."
     a = make_parser().parse_args(argv)
@@ -106,6 +115,8 @@ def main(argv:list[str]|None=None) -> int:
     if a.cmd == 'pretrain':
         from pixelis_nb.core import get_scale
         from pixelis_nb.base import base_checkpoint, ship_base, load_manifest
+        try: check_overrides(load_overrides(a.config, a.overrides), book_config_sections())
+        except ConfigError as e: return _config_error(a.cmd, e)
         scale = get_scale(a.scale, a.config, a.overrides)
         path = ship_base(scale) if a.ship else base_checkpoint(scale)
         m = load_manifest(path)
@@ -113,5 +124,9 @@ def main(argv:list[str]|None=None) -> int:
         return 0
     if a.model and not Path(a.model).exists():
         print(f'pixelis: checkpoint path not found: {a.model}', file=sys.stderr); return 2
-    res = run_book(a.scale, a.only, a.out, a.config, book_overrides(a), timeout=a.timeout, store=a.store, write_back=a.write_back, threads=a.threads or None)
+    try:
+        res = run_book(a.scale, a.only, a.out, a.config, book_overrides(a), timeout=a.timeout, store=a.store,
+                       write_back=a.write_back, threads=a.threads or None, chapter_timeout=a.chapter_timeout,
+                       idle_timeout=a.idle_timeout or None, resume=a.resume)
+    except ConfigError as e: return _config_error(a.cmd, e)
     return 0 if res.ok else 1

@@ -4,13 +4,14 @@
 
 # %% ../nbs/00_core.ipynb #3a2bc803
 from __future__ import annotations
-import os, json, random, hashlib, shutil, tempfile, time, dataclasses, typing
+import os, json, random, hashlib, shutil, tempfile, time, dataclasses, typing, contextlib, importlib
 from dataclasses import dataclass, field, fields, asdict, replace
 from pathlib import Path
 from typing import Any, Callable
 
 # %% auto #0
-__all__ = ['SCALE_NAMES', 'SCALE_DEFAULTS', 'Scale', 'parse_overrides', 'get_scale', 'configure', 'config_hash',
+__all__ = ['SCALE_NAMES', 'SCALE_DEFAULTS', 'CONFIG_SECTIONS', 'Scale', 'ConfigError', 'parse_overrides', 'get_scale',
+           'configure', 'register_config', 'fits_type', 'check_overrides', 'load_overrides', 'config_hash',
            'seed_everything', 'make_fabric', 'cache_root', 'run_dir', 'atomic_write_text', 'record_metrics',
            'load_metrics', 'save_figure', 'progress', 'ArtifactStore', 'save_tensors', 'load_tensors', 'lr_at',
            'save_checkpoint', 'load_checkpoint']
@@ -48,14 +49,20 @@ SCALE_DEFAULTS = {
     'paper': dict(accelerator='auto', devices='auto', strategy='fsdp', precision='bf16-mixed'),
 }
 
+# %% ../nbs/00_core.ipynb #0fe316c9
+class ConfigError(ValueError):
+    "A mistake in the user's overrides: a one-line message that names it and the valid choices."
+
 # %% ../nbs/00_core.ipynb #10087f4b
 def parse_overrides(items:list[str]|None) -> dict:
     "Turn `['seed=3', 'sft.w_op=2.5']` into `{'seed': 3, 'sft': {'w_op': 2.5}}`."
     out = {}
     for it in items or []:
-        if '=' not in it: raise ValueError(f"override {it!r} must look like key=value or section.key=value")
-        k, v = it.split('=', 1)
-        val = yaml.safe_load(v) if v.strip() else None
+        k, eq, v = it.partition('=')
+        if not eq or not k.strip() or '' in k.strip().split('.'):
+            raise ConfigError(f"override {it!r} must look like key=value or section.key=value")
+        try: val = yaml.safe_load(v) if v.strip() else None
+        except yaml.YAMLError: raise ConfigError(f"override {it!r}: cannot parse the value {v!r}") from None
         *secs, last = k.strip().split('.')
         d = out
         for s in secs: d = d.setdefault(s, {})
@@ -111,6 +118,81 @@ def configure(cls,                        # a dataclass type holding a chapter's
     bad = [k for k in vals if k not in valid]
     if bad: raise ValueError(f"unknown {section} field(s) {', '.join(bad)}; valid fields: {', '.join(valid)}")
     return cls(**{k: _coerce(valid[k], v) for k, v in vals.items()})
+
+# %% ../nbs/00_core.ipynb #d4bde181
+CONFIG_SECTIONS: dict = {}   # section name -> its config dataclass, or 'module:Class' (imported when needed)
+
+def register_config(section:str, # override section, e.g. 'sft'
+                    cls,         # its dataclass, 'module:Class', or None when its fields are unknown
+                   ):
+    "Record the dataclass behind an override section; return it."
+    CONFIG_SECTIONS[section] = cls
+    return cls
+
+# %% ../nbs/00_core.ipynb #fc555b71
+_ACCEPTS = {'int': (int,), 'float': (int, float), 'bool': (bool,), 'str': (str, int, float, bool),
+            'None': (type(None),), 'list': (list, tuple), 'tuple': (list, tuple), 'dict': (dict,)}
+
+def fits_type(tp, # a field annotation: a type or a string such as 'int | None'
+              v) -> bool:
+    "Whether `v` can fill a field annotated `tp`."
+    for alt in str(getattr(tp, '__name__', tp)).split('|'):
+        base = alt.split('[')[0].strip()
+        if base not in _ACCEPTS: return True
+        if base in ('int', 'float') and isinstance(v, bool): continue
+        if isinstance(v, _ACCEPTS[base]): return True
+        if base in ('int', 'float') and isinstance(v, str):
+            with contextlib.suppress(ValueError): return _coerce(base, v) is not None
+    return False
+
+# %% ../nbs/00_core.ipynb #1c2f82cf
+def _section_fields(cls) -> dict|None:
+    "Field name -> annotation of a section's dataclass (imported if given as 'module:Class'); None if unknown."
+    if cls is None: return None
+    if isinstance(cls, str):
+        mod, name = cls.split(':')
+        cls = getattr(importlib.import_module(mod), name)
+    return {f.name: f.type for f in fields(cls)}
+
+def _check_value(name:str, tp, v):
+    if not fits_type(tp, v): raise ConfigError(f"bad value for {name}: {v!r} is not a valid {tp}")
+
+# %% ../nbs/00_core.ipynb #3b738f19
+def check_overrides(d:dict,                 # nested overrides, as `parse_overrides` gives
+                    sections:dict|None=None, # section -> dataclass (default: `CONFIG_SECTIONS`)
+                   ) -> dict:
+    "Return `d` if every key is a `Scale` field or a known `section.field` with a fitting value; else `ConfigError`."
+    secs = CONFIG_SECTIONS if sections is None else sections
+    top = {f.name: f.type for f in fields(Scale) if f.name not in ('name', 'overrides')}
+    valid = f"valid settings: {', '.join(top)}; valid sections: {', '.join(sorted(secs))}"
+    for k, v in d.items():
+        if k in top: _check_value(k, top[k], v)
+        elif k not in secs and isinstance(v, dict): raise ConfigError(f"unknown section {k!r}; {valid}")
+        elif k not in secs: raise ConfigError(f"unknown setting {k!r}; {valid} (a section's field: section.field)")
+        elif not isinstance(v, dict): raise ConfigError(f"{k!r} is a section: set its fields as {k}.FIELD=VALUE")
+        else: _check_section(k, _section_fields(secs[k]), v)
+    return d
+
+def _check_section(sec:str, flds:dict|None, v:dict):
+    for f, x in v.items():
+        if flds is None: continue
+        if f not in flds: raise ConfigError(f"unknown {sec} field {f!r}; valid fields: {', '.join(flds)}")
+        _check_value(f'{sec}.{f}', flds[f], x)
+
+# %% ../nbs/00_core.ipynb #ef07f6ef
+def load_overrides(config:str|Path|None=None,           # YAML file of overrides
+                   overrides:list[str]|dict|None=None,  # `key=value` strings or a nested dict
+                  ) -> dict:
+    "The user's overrides (file, then `key=value`s) as one nested dict."
+    d = {}
+    if config:
+        p = Path(config)
+        if not p.is_file(): raise ConfigError(f"config file not found: {p}")
+        try: d = yaml.safe_load(p.read_text()) or {}
+        except yaml.YAMLError as e:
+            raise ConfigError(f"config file {p} is not valid YAML: {e}".splitlines()[0]) from None
+        if not isinstance(d, dict): raise ConfigError(f"config file {p} must hold a mapping, not {type(d).__name__}")
+    return _merge(d, overrides if isinstance(overrides, dict) else parse_overrides(overrides))
 
 # %% ../nbs/00_core.ipynb #401d0a8d
 def _jsonable(o):
