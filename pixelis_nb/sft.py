@@ -437,7 +437,7 @@ def head_writer(heads:nn.ModuleDict):
     return write
 
 
-# %% ../nbs/14_sft.ipynb #dda91e04
+# %% ../nbs/14_sft.ipynb #58ed5269
 SFT_SCALES = {
     'nano':  dict(steps=4, batch_size=4, warmup=1, log_every=1, eval_per_cell=1, eval_max_steps=2, eval_max_new_tokens=16),
     'tiny':  dict(steps=150, batch_size=8, warmup=15, lr=5e-4, log_every=5, eval_per_cell=30, ablation_per_cell=10,
@@ -451,7 +451,7 @@ def sft_config(scale=None, **kw) -> SFTConfig:
     "The Phase 1 knobs for a scale (with the user's `sft.*` overrides)."
     return configure(SFTConfig, 'sft', SFT_SCALES, scale, **kw)
 
-# %% ../nbs/14_sft.ipynb #89822607
+# %% ../nbs/14_sft.ipynb #7be698cf
 def sft_data(scale=None, processor=None) -> list[dict]:
     "The scale's stored CoTA corpus, encoded for the policy."
     from pixelis_nb.cota import cota_corpus, load_traces
@@ -476,7 +476,7 @@ def train_policy(scale, cfg:SFTConfig, data:list[dict], processor=None, ckpt_dir
                      pad_id=processor.tokenizer.pad_token_id, until=until)
     return model, processor, hist, time.time() - t0
 
-# %% ../nbs/14_sft.ipynb #9de16a18
+# %% ../nbs/14_sft.ipynb #336974a4
 def eval_samples(scale, cfg:SFTConfig, tasks=None) -> list:
     "Held-out PixelWorld samples: `eval_per_cell` per task type x difficulty, seeds from `eval_seed` on."
     return held_out(scale, cfg.eval_per_cell, cfg.eval_seed, tasks)
@@ -521,7 +521,7 @@ def run_arms(scale, arms:dict, workers:int=2) -> dict:
         futs = {k: ex.submit(arm, scale, c if isinstance(c, dict) else asdict(c)) for k, c in arms.items()}
         return {k: f.result() for k, f in futs.items()}
 
-# %% ../nbs/14_sft.ipynb #baac7888
+# %% ../nbs/14_sft.ipynb #7751efb3
 def sft_checkpoint(scale=None, cfg:SFTConfig|None=None,
                    data:list[dict]|None=None, # the encoded corpus, if the caller has it (default: `sft_data(scale)`)
                    processor=None) -> Path:
