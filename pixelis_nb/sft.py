@@ -45,10 +45,10 @@ class SFTConfig:
     lambda_arg:float=1.0      # weight of the argument-head loss
     lambda_op:float=0.5       # weight of the operation-head loss
     giou_weight:float=1.0     # GIoU term inside the argument loss
-    arg_head:str='pointer'    # 'pointer' (attend over the current view's visual tokens) or 'mlp' (regress from h_t alone)
-    lambda_ptr:float=1.0      # pointer cross-entropy on the visual token holding the target's centre (pointer head only)
-    key_layer:int=0           # hidden layer the pointer reads the visual tokens from (-1: last; 0: the decoder's input embeddings)
-    arg_decode:str='head'     # at inference, box/point numbers come from the argument head ('head') or the LM's digits ('text')
+    arg_head:str='pointer'    # 'pointer' (attend over the current view's visual tokens) or 'mlp' (from h_t alone)
+    lambda_ptr:float=1.0      # pointer CE on the visual token holding the target's centre (pointer head only)
+    key_layer:int=0           # layer the pointer reads visual tokens at (-1: last; 0: the decoder's input embeddings)
+    arg_decode:str='head'     # at inference, box/point numbers come from the argument head ('head') or the LM ('text')
     head_hidden:int=128       # hidden width of both heads
     steps:int=40              # optimizer steps
     batch_size:int=8          # sequences per micro-batch
@@ -71,7 +71,7 @@ class SFTConfig:
     eval_batch_size:int=64    # rollouts generated together (the engine's `max_batch_rows`)
     eval_seed:int=900_000     # first held-out seed (disjoint from the corpus' seeds)
     seed:int=0                # training seed (the same for every ablation arm)
-    init:str='base'           # 'base': start from chapter 13b's pretrained base policy; 'fresh': `make_policy` (random init,
+    init:str='base'           # 'base': chapter 13b's pretrained base policy; 'fresh': `make_policy` (random init,
                               # or the real checkpoint at paper scale)
 
 # %% ../nbs/14_sft.ipynb #91fbdeab
@@ -116,7 +116,7 @@ class ArgHead(nn.Module):
         return torch.cat([torch.minimum(p[..., :2], p[..., 2:]), torch.maximum(p[..., :2], p[..., 2:])], -1)
 
 def box_loss(pred:torch.Tensor, target:torch.Tensor, giou_weight:float=1.0, reduce:bool=True) -> torch.Tensor:
-    "$\\lVert \\hat b-b\\rVert_1$ (mean over coordinates) $+\\;$ giou_weight $\\cdot(1-\\mathrm{GIoU})$, averaged over boxes (per box with `reduce=False`)."
+    "$\\lVert \\hat b-b\\rVert_1$ (coordinate mean) $+\\;$ giou_weight $\\cdot(1-\\mathrm{GIoU})$, box mean (per box: `reduce=False`)."
     if len(pred) == 0: return pred.sum() * 0.
     per = (pred - target).abs().mean(-1) + giou_weight * (1 - giou(pred, target))
     return per.mean() if reduce else per
@@ -126,7 +126,7 @@ class PointerArgHead(nn.Module):
     "Point at a visual token of the current view, then refine: a box in [0,1]^4 (and the pointer's logits)."
     def __init__(self, d:int, hidden:int=128, key_layer:int=-1):
         super().__init__()
-        self.register_buffer('key_layer', torch.tensor(key_layer))   # stored with the weights: inference reads the same layer
+        self.register_buffer('key_layer', torch.tensor(key_layer))   # saved with the weights for inference
         self.q, self.k = nn.Linear(d, hidden), nn.Linear(d, hidden)
         self.out = nn.Sequential(nn.Linear(2 * d, hidden), nn.GELU(), nn.Linear(hidden, 4))
     def forward(self, h:torch.Tensor,       # [N, D] hidden states at the argument positions
@@ -178,7 +178,8 @@ ARG_KINDS = ('box', 'point')
 
 def _span_starts(roles:list[int]) -> list[int]:
     "First token of every operation name and every answer."
-    return [t for t in range(1, len(roles)) if roles[t] in (ROLE_ID['op'], ROLE_ID['answer']) and roles[t-1] != roles[t]]
+    first = (ROLE_ID['op'], ROLE_ID['answer'])
+    return [t for t in range(1, len(roles)) if roles[t] in first and roles[t-1] != roles[t]]
 
 def _value_query(r:list[int], s:int, end:int) -> int|None:
     "The position right before the first value token of the first argument in the action span [s, end)."
@@ -191,13 +192,15 @@ def _value_query(r:list[int], s:int, end:int) -> int|None:
 
 def head_targets(roles:torch.Tensor,  # [T] role ids of one sequence
                  op_labels:list[int], # class index per action/answer, in order
-                 args:list,           # per action/answer: None or (kind in ARG_KINDS, value in [0,1], (first token, rows, cols))
+                 args:list,           # per action/answer: None or (kind, value in [0,1], (first token, rows, cols))
                  ) -> dict:
     "Positions and targets of both heads in one sequence."
     r = roles.tolist()
     starts = _span_starts(r)
-    if len(starts) != len(op_labels): raise ValueError(f"{len(starts)} operation/answer spans but {len(op_labels)} labels")
-    out = dict(op_pos=[s - 1 for s in starts], op_label=list(op_labels), arg_pos=[], arg_kind=[], arg_val=[], arg_key=[])
+    if len(starts) != len(op_labels):
+        raise ValueError(f"{len(starts)} operation/answer spans but {len(op_labels)} labels")
+    out = dict(op_pos=[s - 1 for s in starts], op_label=list(op_labels))
+    out.update(arg_pos=[], arg_kind=[], arg_val=[], arg_key=[])
     for k, s in enumerate(starts):
         if args[k] is None: continue
         kind, val, key = args[k]
@@ -209,7 +212,7 @@ def head_targets(roles:torch.Tensor,  # [T] role ids of one sequence
 
 # %% ../nbs/14_sft.ipynb #7873ae1f
 def arg_predict(head:nn.Module, hidden:torch.Tensor, pos:torch.Tensor, key:torch.Tensor, hard:bool=False,
-                key_hidden:torch.Tensor|None=None): # the states the pointer reads the visual tokens from (default: `hidden`)
+                key_hidden:torch.Tensor|None=None): # states the pointer reads visual tokens from (default: `hidden`)
     "Boxes (and pointer logits, or None for the MLP head) at positions `pos` ([N, 2] batch row, position)."
     h = hidden[pos[:, 0], pos[:, 1]]
     if isinstance(head, PointerArgHead):
@@ -218,9 +221,11 @@ def arg_predict(head:nn.Module, hidden:torch.Tensor, pos:torch.Tensor, key:torch
 
 def _centre(b): return (b[:, :2] + b[:, 2:]) / 2
 
-def arg_loss(box:torch.Tensor, logits:torch.Tensor|None, kind:torch.Tensor, val:torch.Tensor, key:torch.Tensor, cfg:SFTConfig):
+def arg_loss(box:torch.Tensor, logits:torch.Tensor|None, kind:torch.Tensor, val:torch.Tensor, key:torch.Tensor,
+             cfg:SFTConfig):
     "$L_1$ + GIoU on box targets, $L_1$ on the centre for point targets, plus $\\lambda_{ptr}$ times the pointer CE."
-    per = torch.where(kind == 0, box_loss(box, val, cfg.giou_weight, reduce=False), (_centre(box) - _centre(val)).abs().mean(-1))
+    point = (_centre(box) - _centre(val)).abs().mean(-1)
+    per = torch.where(kind == 0, box_loss(box, val, cfg.giou_weight, reduce=False), point)
     l = per.mean()
     if logits is not None and cfg.lambda_ptr: l = l + cfg.lambda_ptr * F.cross_entropy(logits, target_cell(val, key))
     return l
@@ -241,7 +246,8 @@ def sft_loss(logits:torch.Tensor,  # [B, T, V]
     if cfg.aux and heads is not None:
         ap, op = batch['arg_pos'], batch['op_pos']
         if len(ap):
-            box, lg = arg_predict(heads['arg'], hidden.float(), ap, batch['arg_key'], key_hidden=None if key_hidden is None else key_hidden.float())
+            kh = None if key_hidden is None else key_hidden.float()
+            box, lg = arg_predict(heads['arg'], hidden.float(), ap, batch['arg_key'], key_hidden=kh)
             l_arg = arg_loss(box, lg, batch['arg_kind'], batch['arg_val'], batch['arg_key'], cfg)
         if len(op): l_op = F.cross_entropy(heads['op'](hidden[op[:, 0], op[:, 1]].float()), batch['op_label'])
     loss = ce + cfg.lambda_arg * l_arg + cfg.lambda_op * l_op
@@ -251,7 +257,8 @@ def sft_loss(logits:torch.Tensor,  # [B, T, V]
 def collate(examples:list[dict], pad_id:int=0) -> dict:
     "Pad and concatenate encoded traces into one training batch."
     T = max(len(e['input_ids']) for e in examples)
-    pad = lambda k, v, dflt=None: torch.stack([F.pad(e[k] if k in e else dflt(e), (0, T - len(e['input_ids'])), value=v) for e in examples])
+    one = lambda e, k, v, dflt: F.pad(e[k] if k in e else dflt(e), (0, T - len(e['input_ids'])), value=v)
+    pad = lambda k, v, dflt=None: torch.stack([one(e, k, v, dflt) for e in examples])
     out = dict(input_ids=pad('input_ids', pad_id), roles=pad('roles', ROLE_ID['pad']),
                attention_mask=pad('attention_mask', 0), mm_token_type_ids=pad('mm_token_type_ids', 0),
                loss_mask=pad('loss_mask', 0., lambda e: torch.ones(len(e['input_ids']))))
@@ -259,7 +266,7 @@ def collate(examples:list[dict], pad_id:int=0) -> dict:
     if imgs:
         out['pixel_values'] = torch.cat([e['pixel_values'] for e in imgs])
         out['image_grid_thw'] = torch.cat([e['image_grid_thw'] for e in imgs])
-    pairs = lambda k: torch.tensor([[b, t] for b, e in enumerate(examples) for t in e[k]], dtype=torch.long).reshape(-1, 2)
+    pairs = lambda k: torch.tensor([[b, t] for b, e in enumerate(examples) for t in e[k]], dtype=torch.long).view(-1, 2)
     out['op_pos'], out['arg_pos'] = pairs('op_pos'), pairs('arg_pos')
     out['op_label'] = torch.tensor([l for e in examples for l in e['op_label']], dtype=torch.long)
     out['arg_kind'] = torch.tensor([k for e in examples for k in e['arg_kind']], dtype=torch.long)
@@ -279,8 +286,10 @@ class SFTModel(nn.Module):
         super().__init__()
         self.policy, self.cfg = policy, cfg
         d = hidden_size(policy)
-        if cfg.arg_head not in ('pointer', 'mlp'): raise ValueError(f"unknown arg_head {cfg.arg_head!r}; valid: pointer, mlp")
-        arg = PointerArgHead(d, cfg.head_hidden, cfg.key_layer) if cfg.arg_head == 'pointer' else ArgHead(d, cfg.head_hidden)
+        if cfg.arg_head not in ('pointer', 'mlp'):
+            raise ValueError(f"unknown arg_head {cfg.arg_head!r}; valid: pointer, mlp")
+        ptr = cfg.arg_head == 'pointer'
+        arg = PointerArgHead(d, cfg.head_hidden, cfg.key_layer) if ptr else ArgHead(d, cfg.head_hidden)
         self.heads = nn.ModuleDict(dict(arg=arg, op=OpHead(d, cfg.head_hidden)))
     def forward(self, batch:dict) -> dict:
         out = self.policy(**model_inputs(batch), output_hidden_states=True)
@@ -318,7 +327,8 @@ def train_sft(model:SFTModel,       # policy + heads
     seed_everything(cfg.seed)
     fabric = fabric or make_fabric(scale)
     raw = model
-    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=cfg.lr, weight_decay=cfg.weight_decay)
+    params = [p for p in model.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
     start, history = 0, []
     if ckpt_dir is not None and (Path(ckpt_dir)/'state.json').exists():
         st = load_checkpoint(ckpt_dir, raw, opt); start, history = st['step'], st['history']
@@ -341,7 +351,8 @@ def train_sft(model:SFTModel,       # policy + heads
             history.append(dict(step=step, lr=lr_at(step, cfg), grad_norm=float(gn), **row))
         if ckpt_dir is not None and ((cfg.ckpt_every and (step + 1) % cfg.ckpt_every == 0) or step == cfg.steps - 1):
             save_checkpoint(ckpt_dir, raw, opt, step + 1, history)
-    if until is not None and ckpt_dir is not None and until < cfg.steps: save_checkpoint(ckpt_dir, raw, opt, until, history)
+    if until is not None and ckpt_dir is not None and until < cfg.steps:
+        save_checkpoint(ckpt_dir, raw, opt, until, history)
     fmodel.eval()
     return history
 
@@ -352,7 +363,8 @@ def image_spans(input_ids:torch.Tensor,  # [T] one encoded sequence
     "(first token, rows, cols) of every image's visual tokens in an encoded sequence, in order."
     ids = input_ids.tolist()
     starts = [t for t in range(len(ids)) if ids[t] == image_token_id and (t == 0 or ids[t-1] != image_token_id)]
-    if len(starts) != len(grid_thw): raise ValueError(f"{len(starts)} runs of image tokens but {len(grid_thw)} image grids")
+    if len(starts) != len(grid_thw):
+        raise ValueError(f"{len(starts)} runs of image tokens but {len(grid_thw)} image grids")
     return [(s, h // merge, w // merge) for s, (t, h, w) in zip(starts, grid_thw.tolist())]
 
 def _max_frames(processor) -> int:
@@ -376,7 +388,8 @@ def encode_trace(processor,              # the policy's processor
     mf = _max_frames(processor)
     s = sample or tr.sample(wcfg)
     enc = encode_conversation(processor, trace_messages(tr, wcfg, s, max_frames=mf))
-    spans = image_spans(enc['input_ids'], enc['image_grid_thw'], processor.image_token_id, processor.image_processor.merge_size)
+    merge = processor.image_processor.merge_size
+    spans = image_spans(enc['input_ids'], enc['image_grid_thw'], processor.image_token_id, merge)
     frames = frame_indices(len(s.scene.frames), mf) if s.scene.image is None else None
     r = enc['roles'].tolist(); starts = _span_starts(r)
     labels, args = [], []
@@ -439,11 +452,13 @@ def head_writer(heads:nn.ModuleDict):
 
 # %% ../nbs/14_sft.ipynb #58ed5269
 SFT_SCALES = {
-    'nano':  dict(steps=4, batch_size=4, warmup=1, log_every=1, eval_per_cell=1, eval_max_steps=2, eval_max_new_tokens=16),
+    'nano':  dict(steps=4, batch_size=4, warmup=1, log_every=1, eval_per_cell=1, eval_max_steps=2,
+                  eval_max_new_tokens=16),
     'tiny':  dict(steps=150, batch_size=8, warmup=15, lr=5e-4, log_every=5, eval_per_cell=30, ablation_per_cell=10,
                   ckpt_every=50),
     'small': dict(steps=3000, batch_size=32, warmup=100, lr=5e-4, log_every=20, eval_per_cell=50, ckpt_every=500),
-    'paper': dict(steps=5000, batch_size=8, grad_accum=8, warmup=200, lr=1e-5, lora=True, lora_r=64, log_every=20, init='fresh',
+    'paper': dict(steps=5000, batch_size=8, grad_accum=8, warmup=200, lr=1e-5, lora=True, lora_r=64, log_every=20,
+                  init='fresh',
                   eval_per_cell=100, ckpt_every=500),
 }
 
@@ -462,7 +477,7 @@ def sft_data(scale=None, processor=None) -> list[dict]:
     return [encode_trace(processor, tr, wcfg) for tr in progress(load_traces(cota_corpus(scale)), desc='encode')]
 
 def train_policy(scale, cfg:SFTConfig, data:list[dict], processor=None, ckpt_dir=None, until=None):
-    "The base policy (or a fresh one, `init='fresh'`) + heads, trained on `data`: (SFTModel, processor, history, seconds)."
+    "The base policy (or a fresh one, `init='fresh'`) + heads, trained on `data`: (SFTModel, processor, history, secs)."
     from pixelis_nb.policy import make_policy, add_lora, policy_config
     from pixelis_nb.base import load_base
     if cfg.init not in ('base', 'fresh'): raise ValueError(f"unknown init {cfg.init!r}; valid: base, fresh")
@@ -492,7 +507,7 @@ def arm_row(samples:list, res:list, res_c:list, secs:float) -> dict:
                 hard_zoom_acc_choice=summarize(zoom_hard(res_c, samples))['accuracy'], train_secs=round(secs, 1))
 
 def ablation_arm(scale, cfg:SFTConfig|dict, threads:int|None=1) -> dict:
-    "Train a policy (from the base, or fresh: `cfg.init`) with `cfg` on the scale's corpus and evaluate it (tools, head or spelled numbers per `cfg`): one table row."
+    "Train a policy with `cfg` (from the base, or fresh: `cfg.init`) on the corpus and evaluate it: one table row."
     n0 = torch.get_num_threads()
     if threads: torch.set_num_threads(threads)
     try: return _arm(scale, SFTConfig(**cfg) if isinstance(cfg, dict) else cfg)
@@ -512,12 +527,13 @@ def _arm(scale, cfg:SFTConfig) -> dict:
     return arm_row(samples, res, choice_results(model.policy, proc, samples, res), secs)
 
 def run_arms(scale, arms:dict, workers:int=2) -> dict:
-    "`ablation_arm` for each named config, `workers` at a time in separate processes (one torch thread each; 1: in this process)."
+    "`ablation_arm` for each named config, `workers` at a time in worker processes (one thread each; 1: in this one)."
     if workers <= 1: return {k: ablation_arm(scale, c, threads=None) for k, c in arms.items()}
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
-    from pixelis_nb.sft import ablation_arm as arm   # the package's function and plain dicts: what a notebook defines lives in
-    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context('spawn')) as ex:   # its `__main__`, which workers lack
+    # the package's function and plain dicts: what a notebook defines lives in its `__main__`, which workers lack
+    from pixelis_nb.sft import ablation_arm as arm
+    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context('spawn')) as ex:
         futs = {k: ex.submit(arm, scale, c if isinstance(c, dict) else asdict(c)) for k, c in arms.items()}
         return {k: f.result() for k, f in futs.items()}
 
