@@ -19,8 +19,9 @@ import torch
 from .core import get_scale, configure, Scale, make_fabric, seed_everything
 from .tools import ToolContext, ToolError, Observation, View, execute, tool_config, from_view_coords
 from .grammar import parse_turn, step_to_action, STOP_STRINGS
-from .policy import (Step, ROLES, ROLE_ID, encode_conversation, encode_prompt, make_messages, observation_content, collate,
-                               token_logprobs, generated_mask, role_mask, assistant_char_roles, policy_config, model_inputs)
+from .policy import (Step, ROLES, ROLE_ID, encode_conversation, encode_prompt, make_messages, observation_content,
+                               collate, token_logprobs, generated_mask, role_mask, assistant_char_roles, policy_config,
+                               model_inputs)
 
 # %% ../nbs/12_rollout.ipynb #ae6e13a8
 @dataclass
@@ -101,17 +102,20 @@ class _Row:
     sample:Any; group:int; index:int; ctx:ToolContext
     ids:list=field(default_factory=list); mm:list=field(default_factory=list); roles:list=field(default_factory=list)
     lps:list=field(default_factory=list); pv:list=field(default_factory=list); thw:list=field(default_factory=list)
-    images:list=field(default_factory=list); steps:list=field(default_factory=list); errors:list=field(default_factory=list)
+    images:list=field(default_factory=list); steps:list=field(default_factory=list)
+    errors:list=field(default_factory=list)
     ext:list=field(default_factory=list)   # per token: placed by something other than sampling
     answer:str|None=None; stop:str=''; generated:int=0; prompt_len:int=0
 
     def add(self, enc:dict, lps=None, external:bool=False):
         "Append an encoded fragment (and its sampled log-probs; `external`: the policy did not sample it)."
         n = len(enc['input_ids'])
-        self.ids += enc['input_ids'].tolist(); self.mm += enc['mm_token_type_ids'].tolist(); self.roles += enc['roles'].tolist()
+        self.ids += enc['input_ids'].tolist(); self.mm += enc['mm_token_type_ids'].tolist()
+        self.roles += enc['roles'].tolist()
         self.lps += lps if lps is not None else [0.0] * n
         self.ext += [external] * n
-        if len(enc['image_grid_thw']): self.pv.append(enc['pixel_values']); self.thw.append(enc['image_grid_thw']); self.images += enc['images']
+        if len(enc['image_grid_thw']):
+            self.pv.append(enc['pixel_values']); self.thw.append(enc['image_grid_thw']); self.images += enc['images']
 
     def encoding(self) -> dict:
         ids = torch.tensor(self.ids)
@@ -160,7 +164,8 @@ def _cut_at_stop(tokenizer, ids:list[int], stop_ids:set, eos_id:int) -> tuple[li
     "Generated ids up to and including the first stop (a stop token or a stop string); whether a stop was hit."
     for i, t in enumerate(ids):
         if t in stop_ids or t == eos_id: return ids[:i+1], True
-        if not stop_ids and any(tokenizer.decode(ids[max(0, i-8):i+1]).endswith(s) for s in STOP_STRINGS): return ids[:i+1], True
+        tail = tokenizer.decode(ids[max(0, i-8):i+1]) if not stop_ids else ''
+        if not stop_ids and any(tail.endswith(s) for s in STOP_STRINGS): return ids[:i+1], True
     return ids, False
 
 # %% ../nbs/12_rollout.ipynb #d706df7b
@@ -187,13 +192,14 @@ def _finish_turn(processor, row:_Row, text:str, closed:bool, cfg:RolloutConfig):
     if obs.error is not None: row.errors.append(obs.error)
     if obs.new_view is not None: row.ctx.view = obs.new_view
     row.steps.append(Step(thought=thought, action=action, observation=obs, raw=text, view=view))
-    row.add(encode_conversation(processor, [{'role': 'tool', 'content': observation_content(obs, _question(row.sample) if cfg.restate else None)}]))
+    content = observation_content(obs, _question(row.sample) if cfg.restate else None)
+    row.add(encode_conversation(processor, [{'role': 'tool', 'content': content}]))
     if len(row.steps) >= cfg.max_steps: row.stop = 'max_steps'
     elif row.generated >= cfg.max_new_tokens: row.stop = 'max_tokens'
 
 # %% ../nbs/12_rollout.ipynb #9c7f00d8
 def _stop_ids(tokenizer) -> set:
-    "Token ids that close a turn, when the stop strings are single tokens (our tokenizer); else empty (string matching)."
+    "Token ids that close a turn, when the stop strings are single tokens (our tokenizer); else empty (strings match)."
     ids = [tokenizer.convert_tokens_to_ids(s) for s in STOP_STRINGS]
     one = lambda i, s: isinstance(i, int) and i != tokenizer.unk_token_id and tokenizer.decode([i]) == s
     ok = all(one(i, s) for i, s in zip(ids, STOP_STRINGS))
@@ -208,8 +214,8 @@ def _sample(model, processor, rows:list[_Row], cfg:RolloutConfig, seed:int, stop
     eos = tok.convert_tokens_to_ids('<|im_end|>')
     bad = [tok('<act>', add_special_tokens=False)['input_ids']] if cfg.no_tools else None
     sample = cfg.temperature > 0
-    gc = GenerationConfig(do_sample=sample, temperature=cfg.temperature if sample else None, top_p=cfg.top_p if sample else None,
-                          top_k=0 if sample else None, max_new_tokens=budget, pad_token_id=tok.pad_token_id,
+    gc = GenerationConfig(do_sample=sample, temperature=cfg.temperature if sample else None,
+                          top_p=cfg.top_p if sample else None, top_k=0 if sample else None, max_new_tokens=budget, pad_token_id=tok.pad_token_id,
                           eos_token_id=sorted(stops | {eos}), bad_words_ids=bad, output_logits=True,
                           return_dict_in_generate=True)
     extra = {} if stops else dict(stop_strings=list(STOP_STRINGS), tokenizer=tok)
@@ -282,7 +288,8 @@ def generate_turn(model, processor, rows:list[_Row], cfg:RolloutConfig, seed:int
 # %% ../nbs/12_rollout.ipynb #6cfdc9dc
 def _to_trajectory(r:_Row) -> Trajectory:
     e = r.encoding()
-    return Trajectory(steps=r.steps, input_ids=e['input_ids'], mm_token_type_ids=e['mm_token_type_ids'], roles=e['roles'],
+    return Trajectory(steps=r.steps, input_ids=e['input_ids'], mm_token_type_ids=e['mm_token_type_ids'],
+                      roles=e['roles'],
                       logprobs=torch.tensor(r.lps, dtype=torch.float32), pixel_values=e['pixel_values'],
                       image_grid_thw=e['image_grid_thw'], images=r.images, answer=r.answer, stop_reason=r.stop,
                       tool_errors=r.errors, prompt_len=r.prompt_len, sample=r.sample, group=r.group, index=r.index,
@@ -322,7 +329,8 @@ def rollout(model,                              # the policy (eval mode is set)
 # %% ../nbs/12_rollout.ipynb #9a7e5800
 def trajectory_to_batch(trajs:Sequence[Trajectory], pad_id:int) -> dict:
     "Pad trajectories into one training batch: model inputs, roles, labels, old_logprobs, group ids."
-    encs = [dict(input_ids=t.input_ids, attention_mask=torch.ones_like(t.input_ids), mm_token_type_ids=t.mm_token_type_ids,
+    encs = [dict(input_ids=t.input_ids, attention_mask=torch.ones_like(t.input_ids),
+                 mm_token_type_ids=t.mm_token_type_ids,
                  roles=t.roles, labels=torch.where(t.sampled_mask, t.input_ids, -100),
                  pixel_values=t.pixel_values, image_grid_thw=t.image_grid_thw) for t in trajs]
     b = collate(encs, pad_id)
@@ -350,7 +358,8 @@ def replay_error(model, processor, trajs:Sequence[Trajectory], temperature:float
 def expert_steps(sample, tools_cfg=None, thought:str='look closer') -> list[Step]:
     "Run a sample's expert program through the real tools: the think-act-observe steps, then the answer."
     px = np.asarray(_pixels(sample))
-    ctx = ToolContext(image=px, cfg=tools_cfg or tool_config()) if px.ndim == 3 else ToolContext(frames=px, cfg=tools_cfg or tool_config())
+    tc = tools_cfg or tool_config()
+    ctx = ToolContext(image=px, cfg=tc) if px.ndim == 3 else ToolContext(frames=px, cfg=tc)
     steps = []
     for ps in sample.program:
         a = step_to_action(ps, ctx.view); obs = execute(a, ctx)
@@ -369,7 +378,8 @@ def imitation_warmup(model, processor, samples:Sequence, steps:int=60, batch_siz
     fmodel, opt = fabric.setup(model, opt)
     fmodel.train(); rng = np.random.default_rng(0); losses = []
     for i in range(steps):
-        b = collate([encs[j] for j in rng.choice(len(encs), min(batch_size, len(encs)), replace=False)], processor.tokenizer.pad_token_id)
+        pick = rng.choice(len(encs), min(batch_size, len(encs)), replace=False)
+        b = collate([encs[j] for j in pick], processor.tokenizer.pad_token_id)
         lp = token_logprobs(fmodel, b); m = generated_mask(b['roles']).to(lp.device).float()
         loss = -(lp * m).sum() / m.sum()
         opt.zero_grad(); fabric.backward(loss); opt.step(); losses.append(loss.item())
