@@ -12,9 +12,9 @@ from typing import Any, Callable
 # %% auto #0
 __all__ = ['SCALE_NAMES', 'SCALE_DEFAULTS', 'CONFIG_SECTIONS', 'Scale', 'ConfigError', 'parse_overrides', 'get_scale',
            'configure', 'register_config', 'fits_type', 'check_overrides', 'load_overrides', 'config_hash',
-           'seed_everything', 'make_fabric', 'cache_root', 'run_dir', 'atomic_write_text', 'record_metrics',
-           'load_metrics', 'save_figure', 'progress', 'ArtifactStore', 'save_tensors', 'load_tensors', 'lr_at',
-           'save_checkpoint', 'load_checkpoint']
+           'seed_everything', 'make_fabric', 'cache_root', 'run_dir', 'fsync_dir', 'atomic_write_text',
+           'record_metrics', 'load_metrics', 'save_figure', 'progress', 'ArtifactStore', 'save_tensors', 'load_tensors',
+           'lr_at', 'rng_state', 'set_rng_state', 'save_checkpoint', 'load_checkpoint']
 
 # %% ../nbs/00_core.ipynb #1c12bd8d
 import numpy as np
@@ -237,12 +237,19 @@ def run_dir(scale:Scale|None=None) -> Path:
     return p
 
 # %% ../nbs/00_core.ipynb #4bad54ec
+def fsync_dir(path:Path):
+    "Flush a directory's entries (new names, renames) to disk; a no-op where the OS refuses."
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try: os.fsync(fd)
+        finally: os.close(fd)
+
 def atomic_write_text(path:Path, text:str):
-    "Write `text` to `path` through a temp file and a rename."
+    "Write `text` to `path` through a temp file, an fsync and a rename."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix='.'+path.name+'.')
-    with os.fdopen(fd, 'w') as f: f.write(text)
-    os.replace(tmp, path)
+    with os.fdopen(fd, 'w') as f: f.write(text); f.flush(); os.fsync(f.fileno())
+    os.replace(tmp, path); fsync_dir(path.parent)
 
 def record_metrics(part:str,    # book part: foundations, pixelis, circuits, fairness
                    chapter:str, # notebook/chapter name, e.g. '14_sft'
@@ -332,30 +339,61 @@ def lr_at(step:int, cfg) -> float: # cfg: any config with lr, warmup, steps, min
     p = (step - cfg.warmup) / max(1, cfg.steps - cfg.warmup)
     return cfg.lr * (cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * min(p, 1.))))
 
+# %% ../nbs/00_core.ipynb #a1c0e7d1
+def rng_state() -> dict:
+    "The global RNG states of Python, NumPy, torch CPU and CUDA, as JSON-able lists."
+    v, mt, gauss = random.getstate(); name, keys, pos, has_gauss, cached = np.random.get_state()
+    cuda = [s.tolist() for s in torch.cuda.get_rng_state_all()] if torch.cuda.is_available() else []
+    return dict(python=[v, list(mt), gauss], numpy=[name, keys.tolist(), pos, has_gauss, cached],
+                torch=torch.get_rng_state().tolist(), cuda=cuda)
+
+def set_rng_state(st:dict):
+    "Restore what `rng_state` returned (CUDA only where the same number of devices is visible)."
+    v, mt, gauss = st['python']; random.setstate((v, tuple(mt), gauss))
+    name, keys, *rest = st['numpy']; np.random.set_state((name, np.array(keys, dtype=np.uint32), *rest))
+    torch.set_rng_state(torch.tensor(st['torch'], dtype=torch.uint8))
+    if st['cuda'] and torch.cuda.is_available() and torch.cuda.device_count() == len(st['cuda']):
+        torch.cuda.set_rng_state_all([torch.tensor(s, dtype=torch.uint8) for s in st['cuda']])
+
 # %% ../nbs/00_core.ipynb #640b8d6c
+def _fsync_file(p:Path):
+    with open(p, 'rb') as f: os.fsync(f.fileno())
+
 def save_checkpoint(path:str|Path, model:torch.nn.Module, opt:torch.optim.Optimizer, step:int, history) -> Path:
-    "Write model, optimizer and loop state under `path` (safetensors + JSON)."
-    path = Path(path); path.mkdir(parents=True, exist_ok=True)
+    "Write model, optimizer, loop and RNG state under `path` atomically: `state.json` switches last."
     from safetensors.torch import save_model
-    save_model(model, str(path/'model.safetensors'))   # handles tied weights (shared embeddings)
+    path = Path(path); path.mkdir(parents=True, exist_ok=True)
+    d = Path(tempfile.mkdtemp(dir=path, prefix=f'ckpt-{step:06d}-'))
+    save_model(model, str(d/'model.safetensors'))   # handles tied weights (shared embeddings)
     sd = opt.state_dict()
     as_t = lambda v: v if torch.is_tensor(v) else torch.tensor(v)
-    save_tensors({f'state.{i}.{k}': as_t(v) for i, s in sd['state'].items() for k, v in s.items()}, path/'optim.safetensors')
-    state = dict(step=step, param_groups=sd['param_groups'], history=history)
-    atomic_write_text(path/'state.json', json.dumps(state, default=float))
+    flat = {f'state.{i}.{k}': as_t(v) for i, s in sd['state'].items() for k, v in s.items()}
+    save_tensors(flat, d/'optim.safetensors')
+    for f in d.iterdir(): _fsync_file(f)
+    fsync_dir(d)
+    state = dict(step=step, param_groups=sd['param_groups'], history=history, rng=rng_state(), dir=d.name)
+    atomic_write_text(path/'state.json', json.dumps(state, default=float))   # the commit point
+    for old in path.glob('ckpt-*'):
+        if old != d: shutil.rmtree(old, ignore_errors=True)
+    for f in ('model.safetensors', 'optim.safetensors'): (path/f).unlink(missing_ok=True)   # an old-layout leftover
     return path
 
+# %% ../nbs/00_core.ipynb #a1c0e7d3
 def load_checkpoint(path:str|Path, model:torch.nn.Module, opt:torch.optim.Optimizer|None=None) -> dict:
-    "Restore `model` (and `opt`) from `save_checkpoint`'s directory; return its state.json."
+    "Restore `model`, `opt` and the RNG states from the checkpoint `state.json` names; return `state.json`."
+    from safetensors.torch import load_model
     path = Path(path)
     if not (path/'state.json').exists(): raise FileNotFoundError(f"no checkpoint at {path} (state.json missing)")
-    from safetensors.torch import load_model
-    load_model(model, str(path/'model.safetensors'))
     st = json.loads((path/'state.json').read_text())
+    d = path/st['dir'] if 'dir' in st else path   # checkpoints before the atomic layout kept files in `path`
+    if not (d/'model.safetensors').exists():
+        raise FileNotFoundError(f"checkpoint {path} is incomplete: {d/'model.safetensors'} missing")
+    load_model(model, str(d/'model.safetensors'))
     if opt is not None:
-        flat, state = load_tensors(path/'optim.safetensors'), {}
+        flat, state = load_tensors(d/'optim.safetensors'), {}
         for k, v in flat.items():
             _, i, name = k.split('.', 2)
             state.setdefault(int(i), {})[name] = v
         opt.load_state_dict(dict(state=state, param_groups=st['param_groups']))
+    if 'rng' in st: set_rng_state(st['rng'])
     return st
