@@ -1,5 +1,7 @@
 "execute never raises: any op/argument soup becomes an Observation (an error observation when the call is bad)."
+import os
 import numpy as np
+import pytest
 from hypothesis import given, settings, strategies as st, HealthCheck
 from pixelis_nb.tools import ToolContext, View, Observation, ToolError, ERROR_CODES, OPS, execute, demo_image, demo_video
 from pixelis_nb.grammar import Action
@@ -11,14 +13,21 @@ values = st.one_of(st.none(), st.booleans(), st.integers(-5, 1200), st.floats(al
 args = st.dictionaries(st.sampled_from(['box', 'point', 't', 'scale', 'query', 'x']), values, max_size=3)
 ops = st.one_of(st.sampled_from(OPS), st.text(max_size=8), st.none())
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(ops, args, st.booleans())
-def test_execute_never_raises(op, a, video):
+def _only_observations(op, a, video):
     ctx = ToolContext(frames=VID) if video else ToolContext(image=IMG)
     obs = execute(Action(op, a), ctx)
     assert isinstance(obs, Observation) and isinstance(obs.text, str)
     if obs.error is not None:
         assert obs.error.code in ERROR_CODES and obs.text.startswith('error: ')
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ops, args, st.booleans())
+def test_execute_never_raises(op, a, video): _only_observations(op, a, video)
+
+@pytest.mark.skipif(os.environ.get('PIXELIS_SLOW') != '1', reason='10,000-example fuzz; set PIXELIS_SLOW=1 to run it')
+@settings(max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ops, args, st.booleans())
+def test_execute_never_raises_10k(op, a, video): _only_observations(op, a, video)
 
 @settings(max_examples=100, deadline=None)
 @given(st.text(max_size=60))
