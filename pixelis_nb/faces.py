@@ -208,8 +208,10 @@ class FaceDataset(Dataset):
         if self.images is None and self.paths is None: raise ValueError("FaceDataset needs images or paths")
     def __len__(self): return len(self.label)
     def _read(self, i):
-        p = self.paths[i]; im = cv2.imread(p, cv2.IMREAD_COLOR)
-        if im is None: raise FileNotFoundError(f"cannot read image {p} (row {i})")
+        p = self.paths[i]
+        if not Path(p).is_file(): raise FileNotFoundError(f"image file not found: {p} (row {i})")
+        im = cv2.imread(p, cv2.IMREAD_COLOR)
+        if im is None: raise ValueError(f"cannot decode image {p} (row {i}): not a readable image file")
         if self.image_size: im = cv2.resize(im, (self.image_size, self.image_size), interpolation=cv2.INTER_AREA)
         return torch.from_numpy(cv2.cvtColor(im, cv2.COLOR_BGR2RGB))
     def __getitem__(self, i):
@@ -275,7 +277,9 @@ def load_annotation_csv(csv_path:str|Path,        # the annotation CSV
     csv_path = Path(csv_path)
     if not csv_path.exists(): raise FileNotFoundError(f"annotation CSV not found: {csv_path}")
     root = Path(root) if root is not None else csv_path.parent
-    df = pd.read_csv(csv_path)
+    try: df = pd.read_csv(csv_path)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
+        raise ValueError(f"annotation CSV {csv_path} cannot be parsed: {str(e).splitlines()[0][:120]}") from None
     missing = [c for c in (path_col, *DEMOGRAPHIC_COLUMNS) if c not in df.columns]
     if missing: raise ValueError(f"{csv_path}: missing column(s) {', '.join(missing)}; found {', '.join(map(str, df.columns))}")
     out = dict(path=[], label=[], gender=[], skin=[])

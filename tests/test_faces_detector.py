@@ -55,6 +55,23 @@ def test_csv_errors_name_file_and_row(tmp_path, change, exc, msg):
     assert 'ann.csv' in str(e.value) and msg in str(e.value)
 
 
+def test_corrupt_csv_names_the_file(tmp_path):
+    p = tmp_path/'ann.csv'
+    p.write_bytes(b'img_path,ismale\n"unterminated,1\n' + bytes(range(128, 256)))
+    with pytest.raises(ValueError) as e: load_annotation_csv(p)
+    assert 'ann.csv' in str(e.value) and 'cannot be parsed' in str(e.value)
+
+
+def test_corrupt_image_names_the_file(tmp_path):
+    df = load_annotation_csv(_csv(tmp_path))
+    (tmp_path/'f'/'1.png').write_bytes(b'\x89PNG\r\n\x1a\n' + b'not really a png')
+    ds = FaceDataset(df['label'].values, df['gender'].values, df['skin'].values, np.zeros(2), paths=df['path'].values)
+    assert ds[0]['image'].shape == (3, 8, 8)
+    with pytest.raises(ValueError, match=r'cannot decode image .*1\.png \(row 1\)'): ds[1]
+    (tmp_path/'f'/'1.png').unlink()
+    with pytest.raises(FileNotFoundError, match=r'image file not found: .*1\.png'): ds[1]
+
+
 def test_hooks_extra_loss_and_samplers(train_ds):
     m = make_detector(DetectorConfig(width=4), seed=0)
     seen = []
