@@ -334,12 +334,14 @@ def train_sft(model:SFTModel,       # policy + heads
         st = load_checkpoint(ckpt_dir, raw, opt); start, history = st['step'], st['history']
     fmodel, fopt = fabric.setup(model, opt)
     diffs = [e['difficulty'] for e in data]
+    save = ckpt_dir is not None and fabric.is_global_zero   # one writer: rank 0 saves for every rank
     fmodel.train()
     for step in progress(range(start, min(cfg.steps, until or cfg.steps)), desc='sft'):
         for g in fopt.param_groups: g['lr'] = lr_at(step, cfg)
         terms = []
         for micro in range(cfg.grad_accum):
-            batch = fabric.to_device(collate([data[i] for i in batch_indices(diffs, step, micro, cfg)], pad_id))
+            idx = batch_indices(diffs, step, micro, cfg)[fabric.global_rank::fabric.world_size]   # this rank's share
+            batch = fabric.to_device(collate([data[i] for i in idx], pad_id))
             with fabric.no_backward_sync(fmodel, enabled=micro < cfg.grad_accum - 1):
                 out = fmodel(batch)
                 fabric.backward(out['loss'] / cfg.grad_accum)
@@ -349,9 +351,9 @@ def train_sft(model:SFTModel,       # policy + heads
         if step % cfg.log_every == 0 or step == cfg.steps - 1:
             row = {k: float(np.mean([t[k] for t in terms])) for k in terms[0]}
             history.append(dict(step=step, lr=lr_at(step, cfg), grad_norm=float(gn), **row))
-        if ckpt_dir is not None and ((cfg.ckpt_every and (step + 1) % cfg.ckpt_every == 0) or step == cfg.steps - 1):
+        if save and ((cfg.ckpt_every and (step + 1) % cfg.ckpt_every == 0) or step == cfg.steps - 1):
             save_checkpoint(ckpt_dir, raw, opt, step + 1, history)
-    if until is not None and ckpt_dir is not None and until < cfg.steps:
+    if save and until is not None and until < cfg.steps:
         save_checkpoint(ckpt_dir, raw, opt, until, history)
     fmodel.eval()
     return history
