@@ -202,18 +202,20 @@ def pretrain(scale, cfg:BaseConfig|None=None,
         for k, v in st.items():
             if torch.is_tensor(v) and k != 'step': st[k] = v.to(fabric.device)
     fmodel.train()
+    save = ckpt_dir is not None and fabric.is_global_zero   # one writer: rank 0 saves for every rank
     t0 = time.time()
     for step in progress(range(start, cfg.steps if until is None else min(cfg.steps, until)), desc='base'):
         for g in fopt.param_groups: g['lr'] = lr_at(step, cfg)
-        batch = fabric.to_device(collate_rows(stream_rows(step, proc, cfg, wcfg, tcfg), proc.tokenizer.pad_token_id))
+        rows = stream_rows(step, proc, cfg, wcfg, tcfg)[fabric.global_rank::fabric.world_size]   # this rank's share
+        batch = fabric.to_device(collate_rows(rows, proc.tokenizer.pad_token_id))
         loss = base_loss(fmodel, batch)
         fabric.backward(loss)
         fabric.clip_gradients(fmodel, fopt, max_norm=cfg.clip)
         fopt.step(); fopt.zero_grad()
         hist['loss'].append(float(loss.detach())); hist['secs'].append(round(time.time() - t0, 3)); t0 = time.time()
-        if ckpt_dir is not None and cfg.ckpt_every and (step + 1) % cfg.ckpt_every == 0:
+        if save and cfg.ckpt_every and (step + 1) % cfg.ckpt_every == 0:
             save_checkpoint(ckpt_dir, model, opt, step + 1, hist)
-    if ckpt_dir is not None: save_checkpoint(ckpt_dir, model, opt, len(hist['loss']), hist)
+    if save: save_checkpoint(ckpt_dir, model, opt, len(hist['loss']), hist)
     fmodel.eval(); model.eval()
     return model, proc, hist, sum(hist['secs'])
 

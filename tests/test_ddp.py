@@ -83,3 +83,50 @@ def test_ddp_matches_single_process(tmp_path):
           f'|ddp - single| / |single update| {rel:.3f}')
     assert rel < 0.25
     assert torch.nn.functional.cosine_similarity(d, s, dim=0) > 0.98
+
+BASE_SCRIPT = textwrap.dedent('''
+    import hashlib, json, sys, torch
+    from dataclasses import replace
+    from pathlib import Path
+    from safetensors.torch import save_model
+    import pixelis_nb.base as base
+    from pixelis_nb.core import get_scale, make_fabric
+
+    def main(fabric, out, name):
+        torch.set_num_threads(1)
+        sc = get_scale('nano')
+        cfg = replace(base.base_config(sc), steps=3, n_percept=4, n_chain=2)
+        seen, collate = [], base.collate_rows
+        fp = lambda r: hashlib.sha1(r['input_ids'].numpy().tobytes()).hexdigest()[:12]
+        base.collate_rows = lambda rows, pad: seen.append([fp(r) for r in rows]) or collate(rows, pad)
+        model, proc, hist, _ = base.pretrain(sc, cfg, fabric=fabric)
+        (out/f'base-seen-{name}-{fabric.global_rank}.json').write_text(json.dumps(seen))
+        if fabric.is_global_zero: save_model(model, str(out/f'base-{name}.safetensors'))
+
+    if __name__ == '__main__':
+        out, name = Path(sys.argv[1]), sys.argv[2]
+        kw = dict(devices=2, strategy='ddp') if name == 'ddp' else dict(devices=1, strategy='auto')
+        fabric = make_fabric(get_scale('nano'), accelerator='cpu', precision='32-true', **kw)
+        fabric.launch(main, out, name)
+''')
+
+def test_base_pretraining_under_ddp(tmp_path):
+    "The base stream's rows of a step are split between 2 ranks; the weights end close to one process's."
+    from pixelis_nb.policy import make_policy
+    from pixelis_nb.base import base_config
+    from pixelis_nb.core import get_scale
+    (tmp_path/'base.py').write_text(BASE_SCRIPT)
+    env = dict(os.environ, OMP_NUM_THREADS='1', MKL_NUM_THREADS='1', PYTHONUNBUFFERED='1')
+    for name in ('single', 'ddp'):
+        r = subprocess.run([sys.executable, str(tmp_path/'base.py'), str(tmp_path), name], env=env,
+                           capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, r.stderr[-4000:]
+    seen = lambda n, k: json.loads((tmp_path/f'base-seen-{n}-{k}.json').read_text())
+    for a, b, f in zip(seen('ddp', 0), seen('ddp', 1), seen('single', 0)):
+        assert len(a) == len(b) == 3 and not set(a) & set(b) and sorted(a + b) == sorted(f)
+    init = {k: v.detach() for k, v in make_policy('nano', seed=base_config('nano').seed)[0].state_dict().items()}
+    w = {n: load_file(str(tmp_path/f'base-{n}.safetensors')) for n in ('single', 'ddp')}
+    upd = lambda n: torch.cat([(w[n][k] - init[k]).double().flatten() for k in sorted(w[n]) if k in init])
+    cos = torch.nn.functional.cosine_similarity(upd('ddp'), upd('single'), dim=0)
+    print(f'base: update cosine ddp vs single {cos:.4f}')
+    assert cos > 0.95
