@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 # %% auto #0
-__all__ = ['BASE_SCALES', 'RECIPE_VERSION', 'NOT_IN_RECIPE', 'BaseConfig', 'base_config', 'pick', 'difficulty_at', 'target_crop',
+__all__ = ['BASE_SCALES', 'RECIPE_VERSION', 'BaseConfig', 'base_config', 'pick', 'difficulty_at', 'target_crop',
            'percept_messages', 'answer_variants', 'percept_mask', 'token_weights', 'encode_row', 'stream_rows',
            'collate_rows', 'base_loss', 'recipe_key', 'pretrain', 'shipped_dir', 'load_manifest', 'write_manifest',
            'base_checkpoint', 'load_base', 'eval_samples', 'expert_crop', 'perception_results', 'base_scores',
@@ -167,18 +167,13 @@ def base_loss(model, batch:dict) -> torch.Tensor:
 # %% ../nbs/13b_base.ipynb #8f101ed2
 RECIPE_VERSION = 1   # bump when the stream or the loss changes meaning
 
-# tool knobs that change no training row: a refusal limit far above any stream call's output (a zoom of a 128 px
-# scene to 224 px), and the threshold of a flood warning the stream's expert segmentations do not raise (checked in
-# tests/test_base.py); they are left out of the hash so adding them did not orphan the shipped weights
-NOT_IN_RECIPE = dict(tools=('max_output_pixels', 'seg_flood'))
 
 def recipe_key(scale, cfg:BaseConfig|None=None) -> dict:
     "Everything the pretrained weights depend on (evaluation knobs left out): its hash names the recipe."
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
     cfg = replace(cfg or base_config(scale), eval_per_cell=0, eval_seed=0)
     pcfg = policy_config(scale)
-    tools = {k: v for k, v in asdict(tool_config(scale)).items() if k not in NOT_IN_RECIPE['tools']}
-    return dict(base=cfg, policy=pcfg, world=world_config(scale), tools=tools, seed=scale.seed,
+    return dict(base=cfg, policy=pcfg, world=world_config(scale), tools=tool_config(scale), seed=scale.seed,
                 tokenizer=tokenizer_dir(pcfg.vocab_size).name, world_version=WORLD_VERSION, version=RECIPE_VERSION)
 
 # %% ../nbs/13b_base.ipynb #33e6c30b

@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 # %% auto #0
 __all__ = ['SCALE_NAMES', 'SCALE_DEFAULTS', 'CONFIG_SECTIONS', 'Scale', 'ConfigError', 'parse_overrides', 'get_scale',
-           'configure', 'register_config', 'fits_type', 'check_overrides', 'load_overrides', 'config_hash',
+           'configure', 'register_config', 'fits_type', 'check_overrides', 'load_overrides', 'unhashed', 'config_hash',
            'seed_everything', 'make_fabric', 'cache_root', 'run_dir', 'fsync_dir', 'atomic_write_text',
            'record_metrics', 'load_metrics', 'save_figure', 'progress', 'ArtifactStore', 'save_tensors', 'load_tensors',
            'lr_at', 'rng_state', 'set_rng_state', 'save_checkpoint', 'load_checkpoint']
@@ -195,8 +195,13 @@ def load_overrides(config:str|Path|None=None,           # YAML file of overrides
     return _merge(d, overrides if isinstance(overrides, dict) else parse_overrides(overrides))
 
 # %% ../nbs/00_core.ipynb #401d0a8d
+def unhashed(default):
+    "A config field `config_hash` leaves out: a limit or a warning threshold that changes no artifact built under it."
+    return field(default=default, metadata={'hash': False})
+
 def _jsonable(o):
-    if dataclasses.is_dataclass(o) and not isinstance(o, type): return {k: _jsonable(v) for k, v in asdict(o).items()}
+    if dataclasses.is_dataclass(o) and not isinstance(o, type):
+        return {f.name: _jsonable(getattr(o, f.name)) for f in fields(o) if f.metadata.get('hash', True)}
     if isinstance(o, dict): return {str(k): _jsonable(v) for k, v in sorted(o.items(), key=lambda kv: str(kv[0]))}
     if isinstance(o, (list, tuple)): return [_jsonable(v) for v in o]
     if isinstance(o, Path): return str(o)

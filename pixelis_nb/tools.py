@@ -22,7 +22,7 @@ __all__ = ['ERROR_CODES', 'OPS', 'COORD_MAX', 'SEG_METHODS', 'TRACK_BACKENDS', '
 # %% ../nbs/10_tools.ipynb #e43480e1
 import numpy as np
 import cv2
-from .core import get_scale, configure, record_metrics, save_figure
+from .core import get_scale, configure, record_metrics, save_figure, unhashed
 from .world import COLORS, SHAPES, PLURALS, UNIT_POLYS
 
 # %% ../nbs/10_tools.ipynb #e50dc3df
@@ -75,13 +75,14 @@ class ToolConfig:
     "Knobs of the pixel operations (section `tools`)."
     zoom_size:int=224            # long side of a zoomed view, pixels (the policy's input size)
     zoom_min_px:int=4            # smallest box side a zoom accepts, pixels
-    max_output_pixels:int=4096*4096 # zoom refuses an output image with more pixels than this (~50 MB RGB)
+    max_output_pixels:int=unhashed(4096*4096) # zoom refuses an output with more pixels (~50 MB RGB); a limit: unhashed
     seg_method:str='otsu'        # segmentation backend: floodfill, grabcut, watershed, otsu (default picked by measured IoU)
     seg_tolerance:int=40         # flood-fill colour tolerance per channel
     seg_denoise:int=-1           # median-blur kernel before segmentation: 0 off, 3/5 always, -1 auto (3 when noisy)
     seg_noise_sigma:float=2.5    # auto: blur when the estimated noise sigma exceeds this (clean PixelWorld < 2)
     grabcut_iters:int=3          # GrabCut iterations
-    seg_flood:float=0.8          # a mask is 'flooded' when this share leaks out of its box (point only: of the image)
+    seg_flood:float=unhashed(0.8) # a mask 'floods' when this share leaks out of its box (point: of the image); unhashed:
+                                  # on PixelWorld's expert calls it never fires (tests/test_base.py)
     track_backend:str='mil'      # tracking backend: mil, template, nano, vit
     track_verify:float=0.5       # a tracked box whose NCC with the first template falls below this is 'lost'
     track_fallback:bool=True     # when a model tracker's box fails that check, fall back to template matching (and re-anchor)

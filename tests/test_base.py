@@ -37,7 +37,7 @@ def test_shipped_policy_reads_crops():
     assert crop >= CROP_MIN and crop > scene, (crop, scene)
 
 def test_stream_segmentations_raise_no_flood_warning():
-    "`tools.seg_flood` is left out of the recipe hash (`base.NOT_IN_RECIPE`): the expert's segmentations on the stream's scenes never show its warning."
+    "`tools.seg_flood` is `unhashed` (out of the recipe hash): the expert's segmentations on the stream's scenes never show its warning."
     from pixelis_nb.world import make_sample, world_config, DIFFICULTIES
     from pixelis_nb.cota import synthesize
     wcfg, tcfg, seen = world_config(TINY), tool_config(TINY), 0
