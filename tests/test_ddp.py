@@ -7,6 +7,22 @@ from safetensors.torch import load_file
 # the weights before and after, and every rank records the traces it trained on (by patching `collate`). With `halves`
 # the single process imitates DDP: it takes the mean of the losses of the two halves `idx[0::2]`, `idx[1::2]` (DDP
 # averages the ranks' gradients) instead of the loss of the whole batch.
+# the end of both scripts: `main(fabric, out, name)` on 2 DDP ranks for name 'ddp', else in one process
+LAUNCH = textwrap.dedent('''
+    if __name__ == '__main__':
+        out, name = Path(sys.argv[1]), sys.argv[2]
+        kw = dict(devices=2, strategy='ddp') if name == 'ddp' else dict(devices=1, strategy='auto')
+        fabric = make_fabric(get_scale('nano'), accelerator='cpu', precision='32-true', **kw)
+        fabric.launch(main, out, name)
+''')
+
+def _spawn(script, tmp_path, name:str):
+    "Run a script written to `tmp_path` in a fresh one-thread Python with `name` (single, halves or ddp)."
+    env = dict(os.environ, OMP_NUM_THREADS='1', MKL_NUM_THREADS='1', PYTHONUNBUFFERED='1')
+    r = subprocess.run([sys.executable, str(script), str(tmp_path), name], env=env, capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0, r.stderr[-4000:]
+
 SCRIPT = textwrap.dedent('''
     import json, sys, torch
     from dataclasses import replace
@@ -40,19 +56,11 @@ SCRIPT = textwrap.dedent('''
         (out/f'seen-{name}-{fabric.global_rank}.json').write_text(json.dumps(seen))
         if fabric.is_global_zero: save_model(model, str(out/f'model-{name}.safetensors'))
 
-    if __name__ == '__main__':
-        out, name = Path(sys.argv[1]), sys.argv[2]
-        kw = dict(devices=2, strategy='ddp') if name == 'ddp' else dict(devices=1, strategy='auto')
-        fabric = make_fabric(get_scale('nano'), accelerator='cpu', precision='32-true', **kw)
-        fabric.launch(main, out, name)
-''')
+''') + LAUNCH
 
 def _run(tmp_path, name:str) -> dict:
     "Train in a fresh Python (`name`: single, halves or ddp); the weight updates it made."
-    env = dict(os.environ, OMP_NUM_THREADS='1', MKL_NUM_THREADS='1', PYTHONUNBUFFERED='1')
-    r = subprocess.run([sys.executable, str(tmp_path/'train.py'), str(tmp_path), name], env=env,
-                       capture_output=True, text=True, timeout=300)
-    assert r.returncode == 0, r.stderr[-4000:]
+    _spawn(tmp_path/'train.py', tmp_path, name)
     w0, w = (load_file(str(tmp_path/f'{f}-{name}.safetensors')) for f in ('init', 'model'))
     return {k: (w[k] - w0[k]).double() for k in w}
 
@@ -103,12 +111,7 @@ BASE_SCRIPT = textwrap.dedent('''
         (out/f'base-seen-{name}-{fabric.global_rank}.json').write_text(json.dumps(seen))
         if fabric.is_global_zero: save_model(model, str(out/f'base-{name}.safetensors'))
 
-    if __name__ == '__main__':
-        out, name = Path(sys.argv[1]), sys.argv[2]
-        kw = dict(devices=2, strategy='ddp') if name == 'ddp' else dict(devices=1, strategy='auto')
-        fabric = make_fabric(get_scale('nano'), accelerator='cpu', precision='32-true', **kw)
-        fabric.launch(main, out, name)
-''')
+''') + LAUNCH
 
 def test_base_pretraining_under_ddp(tmp_path):
     "The base stream's rows of a step are split between 2 ranks; the weights end close to one process's."
@@ -116,11 +119,7 @@ def test_base_pretraining_under_ddp(tmp_path):
     from pixelis_nb.base import base_config
     from pixelis_nb.core import get_scale
     (tmp_path/'base.py').write_text(BASE_SCRIPT)
-    env = dict(os.environ, OMP_NUM_THREADS='1', MKL_NUM_THREADS='1', PYTHONUNBUFFERED='1')
-    for name in ('single', 'ddp'):
-        r = subprocess.run([sys.executable, str(tmp_path/'base.py'), str(tmp_path), name], env=env,
-                           capture_output=True, text=True, timeout=300)
-        assert r.returncode == 0, r.stderr[-4000:]
+    for name in ('single', 'ddp'): _spawn(tmp_path/'base.py', tmp_path, name)
     seen = lambda n, k: json.loads((tmp_path/f'base-seen-{n}-{k}.json').read_text())
     for a, b, f in zip(seen('ddp', 0), seen('ddp', 1), seen('single', 0)):
         assert len(a) == len(b) == 3 and not set(a) & set(b) and sorted(a + b) == sorted(f)
