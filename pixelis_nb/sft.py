@@ -12,10 +12,11 @@ from typing import Any, Callable
 # %% auto #0
 __all__ = ['OP_CLASSES', 'ARG_KINDS', 'DIFF_ORDER', 'SFT_SCALES', 'SFTConfig', 'role_weights', 'weighted_ce', 'giou', 'ArgHead',
            'box_loss', 'PointerArgHead', 'view_keys', 'target_cell', 'OpHead', 'head_targets', 'arg_predict',
-           'arg_loss', 'sft_loss', 'collate', 'hidden_size', 'SFTModel', 'curriculum_pool', 'batch_indices',
-           'train_sft', 'image_spans', 'view_image', 'encode_trace', 'head_coords', 'head_arguments', 'head_writer',
-           'sft_config', 'sft_data', 'train_policy', 'eval_samples', 'eval_rollout', 'arm_row', 'ablation_arm',
-           'run_arms', 'sft_checkpoint', 'load_sft_policy', 'load_sft_heads']
+           'prompt_words', 'arg_loss', 'sft_loss', 'collate', 'hidden_size', 'SFTModel', 'curriculum_pool',
+           'batch_indices', 'train_sft', 'image_spans', 'view_image', 'encode_trace', 'head_coords', 'head_arguments',
+           'head_writer', 'first_turn_contexts', 'head_features', 'fit_heads', 'sft_config', 'sft_data',
+           'refit_pointer', 'train_policy', 'eval_samples', 'eval_rollout', 'arm_row', 'ablation_arm', 'run_arms',
+           'sft_checkpoint', 'load_sft_policy', 'load_sft_heads']
 
 # %% ../nbs/14_sft.ipynb #a1f7adf5
 import numpy as np
@@ -24,9 +25,10 @@ import torch.nn as nn
 import torch.nn.functional as F
 from .core import (get_scale, configure, seed_everything, make_fabric, progress, run_dir, record_metrics,
                              save_figure, ArtifactStore, save_tensors, load_tensors, config_hash, atomic_write_text,
-                             lr_at, save_checkpoint, load_checkpoint)
+                             lr_at, save_checkpoint, load_checkpoint, unhashed)
 from .evaluate import (held_out, greedy, policy_results, choice_results, summarize, zoom_hard,
                                  extend_encoding)
+from .world import TASK_TYPES
 
 # %% ../nbs/14_sft.ipynb #2464126a
 from .policy import ROLES, ROLE_ID, model_inputs
@@ -48,12 +50,20 @@ class SFTConfig:
     arg_head:str='pointer'    # 'pointer' (attend over the current view's visual tokens) or 'mlp' (from h_t alone)
     lambda_ptr:float=1.0      # pointer CE on the visual token holding the target's centre (pointer head only)
     key_layer:int=0           # layer the pointer reads visual tokens at (-1: last; 0: the decoder's input embeddings)
+    pool_layer:int|None=None  # the pointer's query also attention-pools the prompt's text tokens at this layer
+                              # (0: the words themselves; None: the argument position's state alone)
     arg_decode:str='head'     # at inference, box/point numbers come from the argument head ('head') or the LM ('text')
     head_hidden:int=128       # hidden width of both heads
+    head_fit:int=0            # after training: refit the pointer on this many fresh first-turn contexts (0: off)
+    head_fit_corpus:bool=True # ... and on every argument of the corpus (so later turns keep what they learned)
+    head_fit_epochs:int=40    # passes over the cached features
+    head_fit_lr:float=2e-3    # the refit's learning rate
+    head_fit_seed:int=5_000_000 # first seed of the fresh contexts (disjoint from the corpus' and the held-out seeds)
     steps:int=40              # optimizer steps
     batch_size:int=8          # sequences per micro-batch
     grad_accum:int=1          # micro-batches per optimizer step
     lr:float=1e-3             # peak learning rate
+    head_lr:float|None=None   # peak learning rate of the two heads, which start from scratch (None: `lr`)
     weight_decay:float=0.01   # AdamW weight decay
     warmup:int=5              # linear warm-up steps before the cosine decay
     min_lr_ratio:float=0.1    # cosine decays to this fraction of lr
@@ -71,6 +81,7 @@ class SFTConfig:
     eval_batch_size:int=64    # rollouts generated together (the engine's `max_batch_rows`)
     eval_seed:int=900_000     # first held-out seed (disjoint from the corpus' seeds)
     seed:int=0                # training seed (the same for every ablation arm)
+    threads:int|None=unhashed(None) # torch threads for this chapter's training and evaluation (None: the kernel's)
     init:str='base'           # 'base': chapter 13b's pretrained base policy; 'fresh': `make_policy` (random init,
                               # or the real checkpoint at paper scale)
 
@@ -124,18 +135,31 @@ def box_loss(pred:torch.Tensor, target:torch.Tensor, giou_weight:float=1.0, redu
 # %% ../nbs/14_sft.ipynb #81caea7f
 class PointerArgHead(nn.Module):
     "Point at a visual token of the current view, then refine: a box in [0,1]^4 (and the pointer's logits)."
-    def __init__(self, d:int, hidden:int=128, key_layer:int=-1):
+    def __init__(self, d:int, hidden:int=128, key_layer:int=-1,
+                 pool_layer:int|None=None): # the query also pools the context's text states at this layer (None: off)
         super().__init__()
         self.register_buffer('key_layer', torch.tensor(key_layer))   # saved with the weights for inference
-        self.q, self.k = nn.Linear(d, hidden), nn.Linear(d, hidden)
+        self.register_buffer('pool_layer', torch.tensor(0 if pool_layer is None else pool_layer))
+        self.pools = pool_layer is not None
+        self.q, self.k = nn.Linear(2 * d if self.pools else d, hidden), nn.Linear(d, hidden)
+        if self.pools: self.pa, self.pb = nn.Linear(d, hidden), nn.Linear(d, hidden)
         self.out = nn.Sequential(nn.Linear(2 * d, hidden), nn.GELU(), nn.Linear(hidden, 4))
+    def words(self, h:torch.Tensor, ctx:torch.Tensor, ctx_mask:torch.Tensor) -> torch.Tensor:
+        "Attention-pool the context's text states (`ctx` [N, T, D], `ctx_mask` [N, T]) from the argument states `h`."
+        w = torch.einsum('nd,ntd->nt', self.pa(h), self.pb(ctx)) / math.sqrt(self.pa.out_features)
+        w = w.masked_fill(~ctx_mask, float('-inf')).softmax(-1)
+        return (w[..., None] * ctx).sum(1)
     def forward(self, h:torch.Tensor,       # [N, D] hidden states at the argument positions
                 keys:torch.Tensor,          # [N, K, D] hidden states of each view's visual tokens (padded)
                 centres:torch.Tensor,       # [N, K, 2] token centres (x, y) in [0,1]
                 mask:torch.Tensor,          # [N, K] True on real tokens
                 cell:torch.Tensor,          # [N, 2] token width and height in [0,1]
-                hard:bool=False):           # arg-max pointer (inference) instead of the soft average
-        logits = torch.einsum('nd,nkd->nk', self.q(h), self.k(keys)) / math.sqrt(self.q.out_features)
+                hard:bool=False,            # arg-max pointer (inference) instead of the soft average
+                ctx:torch.Tensor|None=None, # [N, T, D] text states the query pools (a pooling head needs them)
+                ctx_mask:torch.Tensor|None=None): # [N, T] True on the context's text tokens
+        if self.pools and ctx is None: raise ValueError("this pointer head pools the context: pass ctx and ctx_mask")
+        qh = torch.cat([h, self.words(h, ctx, ctx_mask)], -1) if self.pools else h
+        logits = torch.einsum('nd,nkd->nk', self.q(qh), self.k(keys)) / math.sqrt(self.q.out_features)
         logits = logits.masked_fill(~mask, float('-inf'))
         a = F.one_hot(logits.argmax(-1), logits.shape[-1]).to(h.dtype) if hard else logits.softmax(-1)
         c, v = (a[..., None] * centres).sum(1), (a[..., None] * keys).sum(1)
@@ -212,12 +236,21 @@ def head_targets(roles:torch.Tensor,  # [T] role ids of one sequence
 
 # %% ../nbs/14_sft.ipynb #7873ae1f
 def arg_predict(head:nn.Module, hidden:torch.Tensor, pos:torch.Tensor, key:torch.Tensor, hard:bool=False,
-                key_hidden:torch.Tensor|None=None): # states the pointer reads visual tokens from (default: `hidden`)
+                key_hidden:torch.Tensor|None=None, # states the pointer reads visual tokens from (default: `hidden`)
+                pool_hidden:torch.Tensor|None=None, # [B, T, D] states a pooling pointer's query reads words from
+                words:torch.Tensor|None=None):      # [B, T] True on the tokens the pool may read (`prompt_words`)
     "Boxes (and pointer logits, or None for the MLP head) at positions `pos` ([N, 2] batch row, position)."
     h = hidden[pos[:, 0], pos[:, 1]]
-    if isinstance(head, PointerArgHead):
-        return head(h, *view_keys(hidden if key_hidden is None else key_hidden, pos[:, 0], key), hard=hard)
-    return head(h), None
+    if not isinstance(head, PointerArgHead): return head(h), None
+    ctx = {}
+    if head.pools:
+        before = torch.arange(words.shape[1], device=words.device)[None] <= pos[:, 1:2]
+        ctx = dict(ctx=pool_hidden[pos[:, 0]], ctx_mask=words[pos[:, 0]] & before)
+    return head(h, *view_keys(hidden if key_hidden is None else key_hidden, pos[:, 0], key), hard=hard, **ctx)
+
+def prompt_words(batch:dict) -> torch.Tensor:
+    "[B, T] True on the prompt's text tokens (the question) of a padded batch: no image token, nothing generated."
+    return (batch['roles'] == ROLE_ID['prompt']) & (batch['mm_token_type_ids'] == 0) & batch['attention_mask'].bool()
 
 def _centre(b): return (b[:, :2] + b[:, 2:]) / 2
 
@@ -236,6 +269,7 @@ def sft_loss(logits:torch.Tensor,  # [B, T, V]
              cfg:SFTConfig,
              heads:nn.ModuleDict|None=None, # {'arg': PointerArgHead or ArgHead, 'op': OpHead}
              key_hidden:torch.Tensor|None=None, # [B, T, D] the pointer's key states (default: `hidden`)
+             pool_hidden:torch.Tensor|None=None, # [B, T, D] the states a pooling pointer's query reads words from
             ) -> dict:
     "$\\mathcal{L}_{CE} + \\lambda_{arg}\\mathcal{L}_{arg} + \\lambda_{op}\\mathcal{L}_{op}$ and its parts."
     w = role_weights(batch['roles'], cfg)
@@ -247,7 +281,10 @@ def sft_loss(logits:torch.Tensor,  # [B, T, V]
         ap, op = batch['arg_pos'], batch['op_pos']
         if len(ap):
             kh = None if key_hidden is None else key_hidden.float()
-            box, lg = arg_predict(heads['arg'], hidden.float(), ap, batch['arg_key'], key_hidden=kh)
+            pools = getattr(heads['arg'], 'pools', False)
+            ph = pool_hidden.float() if pools else None
+            box, lg = arg_predict(heads['arg'], hidden.float(), ap, batch['arg_key'], key_hidden=kh, pool_hidden=ph,
+                                  words=prompt_words(batch) if pools else None)
             l_arg = arg_loss(box, lg, batch['arg_kind'], batch['arg_val'], batch['arg_key'], cfg)
         if len(op): l_op = F.cross_entropy(heads['op'](hidden[op[:, 0], op[:, 1]].float()), batch['op_label'])
     loss = ce + cfg.lambda_arg * l_arg + cfg.lambda_op * l_op
@@ -289,12 +326,14 @@ class SFTModel(nn.Module):
         if cfg.arg_head not in ('pointer', 'mlp'):
             raise ValueError(f"unknown arg_head {cfg.arg_head!r}; valid: pointer, mlp")
         ptr = cfg.arg_head == 'pointer'
-        arg = PointerArgHead(d, cfg.head_hidden, cfg.key_layer) if ptr else ArgHead(d, cfg.head_hidden)
+        arg = PointerArgHead(d, cfg.head_hidden, cfg.key_layer, cfg.pool_layer) if ptr else ArgHead(d, cfg.head_hidden)
         self.heads = nn.ModuleDict(dict(arg=arg, op=OpHead(d, cfg.head_hidden)))
     def forward(self, batch:dict) -> dict:
         out = self.policy(**model_inputs(batch), output_hidden_states=True)
         hs = out.hidden_states
-        return sft_loss(out.logits, hs[-1], batch, self.cfg, self.heads, key_hidden=hs[self.cfg.key_layer])
+        pool = None if self.cfg.pool_layer is None else hs[self.cfg.pool_layer]
+        return sft_loss(out.logits, hs[-1], batch, self.cfg, self.heads, key_hidden=hs[self.cfg.key_layer],
+                        pool_hidden=pool)
 
 # %% ../nbs/14_sft.ipynb #5e4a7cd8
 DIFF_ORDER = ('easy', 'medium', 'hard')
@@ -327,8 +366,11 @@ def train_sft(model:SFTModel,       # policy + heads
     seed_everything(cfg.seed)
     fabric = fabric or make_fabric(scale)
     raw = model
+    head = {id(p) for p in getattr(model, 'heads', nn.Module()).parameters()}
     params = [p for p in model.parameters() if p.requires_grad]
-    opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
+    groups = [dict(params=[p for p in params if id(p) not in head], mult=1.0),
+              dict(params=[p for p in params if id(p) in head], mult=(cfg.head_lr or cfg.lr) / cfg.lr)]
+    opt = torch.optim.AdamW([g for g in groups if g['params']], lr=cfg.lr, weight_decay=cfg.weight_decay)
     start, history = 0, []
     if ckpt_dir is not None and (Path(ckpt_dir)/'state.json').exists():
         st = load_checkpoint(ckpt_dir, raw, opt); start, history = st['step'], st['history']
@@ -337,7 +379,7 @@ def train_sft(model:SFTModel,       # policy + heads
     save = ckpt_dir is not None and fabric.is_global_zero   # one writer: rank 0 saves for every rank
     fmodel.train()
     for step in progress(range(start, min(cfg.steps, until or cfg.steps)), desc='sft'):
-        for g in fopt.param_groups: g['lr'] = lr_at(step, cfg)
+        for g in fopt.param_groups: g['lr'] = lr_at(step, cfg) * g.get('mult', 1.0)
         terms = []
         for micro in range(cfg.grad_accum):
             idx = batch_indices(diffs, step, micro, cfg)[fabric.global_rank::fabric.world_size]   # this rank's share
@@ -434,9 +476,12 @@ def head_arguments(policy, heads:nn.ModuleDict, processor,
     b = pcollate([e for e, *_ in items], processor.tokenizer.pad_token_id)
     dev = next(policy.parameters()).device
     hs = policy(**{k: v.to(dev) for k, v in model_inputs(b).items()}, output_hidden_states=True).hidden_states
-    kh = hs[int(getattr(heads['arg'], 'key_layer', -1))].float()
+    head = heads['arg'].to(dev)
+    kh = hs[int(getattr(head, 'key_layer', -1))].float()
+    ph = hs[int(head.pool_layer)].float() if getattr(head, 'pools', False) else None
     pos, keys = torch.tensor(pos, device=dev), torch.tensor(keys, device=dev)
-    box, _ = arg_predict(heads['arg'].to(dev), hs[-1].float(), pos, keys, hard=True, key_hidden=kh)
+    box, _ = arg_predict(head, hs[-1].float(), pos, keys, hard=True, key_hidden=kh, pool_hidden=ph,
+                         words=prompt_words(b).to(dev))
     return list(box.cpu())
 
 def head_writer(heads:nn.ModuleDict):
@@ -452,12 +497,90 @@ def head_writer(heads:nn.ModuleDict):
     return write
 
 
+# %% ../nbs/14_sft.ipynb #dedb4caa
+def first_turn_contexts(processor, n:int, seed0:int, wcfg, tcfg, tasks=TASK_TYPES) -> list[dict]:
+    "`n` fresh image samples whose expert acts first with a box or point: prompt + its first turn up to `=[`."
+    from pixelis_nb.cota import synthesize
+    from pixelis_nb.grammar import parse_action
+    from pixelis_nb.policy import make_messages, encode_conversation, turn_text
+    from pixelis_nb.world import make_sample, DIFFICULTIES
+    tok, merge = processor.tokenizer, processor.image_processor.merge_size
+    out, k = [], 0
+    while len(out) < n:
+        task, diff = tasks[k % len(tasks)], DIFFICULTIES[k // len(tasks) % len(DIFFICULTIES)]
+        s = make_sample(seed0 + k, task, diff, cfg=wcfg)
+        k += 1
+        if s.scene.image is None: continue
+        st = synthesize(s, 'chain', ('concise', 'verbose')[k % 2], tcfg).steps[0]
+        a = parse_action(st.action) if st.action else None
+        kind = next((x for x in ARG_KINDS if a is not None and x in a.args), None)
+        if kind is None: continue
+        t = turn_text(st)
+        enc = encode_conversation(processor, make_messages(s.scene.image, s.question), add_generation_prompt=True)
+        enc = extend_encoding(enc, tok(t[:t.index('=[') + 2], add_special_tokens=False)['input_ids'])
+        span = image_spans(enc['input_ids'], enc['image_grid_thw'], processor.image_token_id, merge)[0]
+        val = [v / 1000 for v in a.args[kind]] * (2 if kind == 'point' else 1)
+        enc.pop('images', None); enc.pop('labels', None)
+        out.append(dict(enc, arg_pos=[len(enc['input_ids']) - 1], arg_kind=[ARG_KINDS.index(kind)], arg_val=[val],
+                        arg_key=[list(span)], op_pos=[], op_label=[]))
+    return out
+
+# %% ../nbs/14_sft.ipynb #cee168c4
+@torch.no_grad()
+def head_features(policy, examples:list[dict], cfg:SFTConfig, pad_id:int, batch:int=32) -> dict:
+    "Frozen states at every argument target of `examples`: query state, the view's keys, the prompt's words."
+    from torch.nn.utils.rnn import pad_sequence
+    rows = dict(h=[], keys=[], ctx=[], val=[], kind=[], key=[])
+    was = policy.training
+    policy.eval()
+    for i in range(0, len(examples), batch):
+        b = collate(examples[i:i + batch], pad_id)
+        if not len(b['arg_pos']): continue
+        hs = policy(**model_inputs(b), output_hidden_states=True).hidden_states
+        ap, ak = b['arg_pos'], b['arg_key']
+        keys, _, mask, _ = view_keys(hs[cfg.key_layer].float(), ap[:, 0], ak)
+        words = prompt_words(b)
+        for j, (r, p) in enumerate(ap.tolist()):
+            rows['h'].append(hs[-1][r, p].float())
+            rows['keys'].append(keys[j, mask[j]])
+            if cfg.pool_layer is not None: rows['ctx'].append(hs[cfg.pool_layer][r, :p + 1][words[r, :p + 1]].float())
+        rows['val'].append(b['arg_val']); rows['kind'].append(b['arg_kind']); rows['key'].append(ak.clone())
+    policy.train(was)
+    key = torch.cat(rows['key'])
+    key[:, 0] = 0   # cached keys start at 0
+    out = dict(h=torch.stack(rows['h']), keys=pad_sequence(rows['keys'], batch_first=True), key=key,
+               val=torch.cat(rows['val']), kind=torch.cat(rows['kind']))
+    if rows['ctx']:
+        out['ctx'] = pad_sequence(rows['ctx'], batch_first=True)
+        out['ctx_mask'] = torch.arange(out['ctx'].shape[1])[None] < torch.tensor([len(c) for c in rows['ctx']])[:, None]
+    return out
+
+def fit_heads(head:PointerArgHead, feats:dict, cfg:SFTConfig) -> list[float]:
+    "Train the pointer on cached features (`head_features`) with $\\mathcal{L}_{arg}$; the mean loss of every epoch."
+    g = torch.Generator().manual_seed(cfg.seed)
+    opt = torch.optim.AdamW(head.parameters(), lr=cfg.head_fit_lr, weight_decay=cfg.weight_decay)
+    n, losses = len(feats['h']), []
+    head.train()
+    for _ in range(cfg.head_fit_epochs):
+        perm, tot = torch.randperm(n, generator=g), 0.
+        for i in range(0, n, 128):
+            ix = perm[i:i + 128]
+            keys, centres, mask, cell = view_keys(feats['keys'][ix], torch.arange(len(ix)), feats['key'][ix])
+            ctx = dict(ctx=feats['ctx'][ix], ctx_mask=feats['ctx_mask'][ix]) if head.pools else {}
+            box, lg = head(feats['h'][ix], keys, centres, mask, cell, **ctx)
+            loss = arg_loss(box, lg, feats['kind'][ix], feats['val'][ix], feats['key'][ix], cfg)
+            opt.zero_grad(); loss.backward(); opt.step()
+            tot += loss.item() * len(ix)
+        losses.append(tot / n)
+    head.eval()
+    return losses
+
 # %% ../nbs/14_sft.ipynb #58ed5269
 SFT_SCALES = {
     'nano':  dict(steps=4, batch_size=4, warmup=1, log_every=1, eval_per_cell=1, eval_max_steps=2,
                   eval_max_new_tokens=16),
     'tiny':  dict(steps=150, batch_size=8, warmup=15, lr=5e-4, log_every=5, eval_per_cell=30, ablation_per_cell=10,
-                  ckpt_every=50),
+                  ckpt_every=50, threads=2, pool_layer=0, head_fit=6000),
     'small': dict(steps=3000, batch_size=32, warmup=100, lr=5e-4, log_every=20, eval_per_cell=50, ckpt_every=500),
     'paper': dict(steps=5000, batch_size=8, grad_accum=8, warmup=200, lr=1e-5, lora=True, lora_r=64, log_every=20,
                   init='fresh',
@@ -478,6 +601,16 @@ def sft_data(scale=None, processor=None) -> list[dict]:
     wcfg = world_config(scale)
     return [encode_trace(processor, tr, wcfg) for tr in progress(load_traces(cota_corpus(scale)), desc='encode')]
 
+def refit_pointer(model:SFTModel, processor, data:list[dict], cfg:SFTConfig, scale) -> dict:
+    "Freeze the policy, fit its pointer on `head_fit` fresh first-turn contexts (+ `data`'s targets): a log row."
+    from pixelis_nb.world import world_config
+    from pixelis_nb.tools import tool_config
+    t0 = time.time()
+    fresh = first_turn_contexts(processor, cfg.head_fit, cfg.head_fit_seed, world_config(scale), tool_config(scale))
+    feats = head_features(model.policy, fresh + list(data), cfg, processor.tokenizer.pad_token_id)
+    losses = fit_heads(model.heads['arg'], feats, cfg)
+    return dict(n_fresh=len(fresh), n_targets=len(feats['h']), secs=round(time.time() - t0, 1), loss=losses)
+
 def train_policy(scale, cfg:SFTConfig, data:list[dict], processor=None, ckpt_dir=None, until=None):
     "The base policy (or a fresh one, `init='fresh'`) + heads, trained on `data`: (SFTModel, processor, history, secs)."
     from pixelis_nb.policy import make_policy, add_lora, policy_config
@@ -491,6 +624,10 @@ def train_policy(scale, cfg:SFTConfig, data:list[dict], processor=None, ckpt_dir
     t0 = time.time()
     hist = train_sft(model, data, cfg, get_scale(scale) if not hasattr(scale, 'name') else scale, ckpt_dir=ckpt_dir,
                      pad_id=processor.tokenizer.pad_token_id, until=until)
+    finished = until is None or until >= cfg.steps
+    if finished and cfg.aux and cfg.head_fit and isinstance(model.heads['arg'], PointerArgHead):
+        model.heads_before_fit = {k: v.clone() for k, v in model.heads.state_dict().items()}
+        model.head_fit = refit_pointer(model, processor, data if cfg.head_fit_corpus else [], cfg, scale)
     return model, processor, hist, time.time() - t0
 
 # %% ../nbs/14_sft.ipynb #336974a4
@@ -559,7 +696,9 @@ def sft_checkpoint(scale=None, cfg:SFTConfig|None=None,
         pol = model.policy.merge_and_unload() if cfg.lora else model.policy
         save_policy(pol, processor=proc, path=d/'policy')
         if cfg.aux: save_tensors(model.heads.state_dict(), d/'heads.safetensors')
-        (d/'history.json').write_text(json.dumps(dict(history=hist, secs=secs)))
+        if hasattr(model, 'heads_before_fit'): save_tensors(model.heads_before_fit, d/'heads_sft.safetensors')
+        fit = getattr(model, 'head_fit', None)
+        (d/'history.json').write_text(json.dumps(dict(history=hist, secs=secs, head_fit=fit)))
     return ArtifactStore().get_or_create('sft', key, build)
 
 def load_sft_policy(path:str|Path):
@@ -567,14 +706,18 @@ def load_sft_policy(path:str|Path):
     from pixelis_nb.policy import load_policy
     return load_policy(Path(path)/'policy')
 
-def load_sft_heads(path:str|Path) -> nn.ModuleDict|None:
+def load_sft_heads(path:str|Path,
+                   fname:str='heads.safetensors', # or 'heads_sft.safetensors': the heads before `head_fit`'s refit
+                  ) -> nn.ModuleDict|None:
     "The stored Phase 1 heads (architecture read from the tensors), or None when the run trained none."
-    f = Path(path)/'heads.safetensors'
+    f = Path(path)/fname
     if not f.exists(): return None
     sd = load_tensors(f)
     hidden, d = sd['op.net.0.weight'].shape
-    if 'arg.q.weight' in sd: sd.setdefault('arg.key_layer', torch.tensor(-1))   # checkpoints from before the knob
-    arg = PointerArgHead(d, hidden, int(sd['arg.key_layer'])) if 'arg.q.weight' in sd else ArgHead(d, hidden)
+    if 'arg.q.weight' in sd:   # checkpoints from before the knobs: last-layer keys, no pooled query
+        sd.setdefault('arg.key_layer', torch.tensor(-1)); sd.setdefault('arg.pool_layer', torch.tensor(0))
+    pool = int(sd['arg.pool_layer']) if 'arg.pa.weight' in sd else None
+    arg = PointerArgHead(d, hidden, int(sd['arg.key_layer']), pool) if 'arg.q.weight' in sd else ArgHead(d, hidden)
     heads = nn.ModuleDict(dict(arg=arg, op=OpHead(d, hidden)))
     heads.load_state_dict(sd)
     return heads.eval()
