@@ -151,6 +151,7 @@ def synthesize(sample,                 # a PixelWorld `Sample`
                style:str,              # 'verbose' or 'concise'
                tcfg:ToolConfig,        # tool knobs (the same ones the rollout uses)
                wide_factor:float=2.0,  # how much too wide the deliberate zoom is
+               steps:int|None=None,    # only the first `steps` program steps, no answer: a prefix at its tools' cost
               ) -> Trace:
     "Execute the sample's expert program with the real tools and write it as a CoTA trace."
     from pixelis_nb.world import ProgramStep
@@ -176,7 +177,7 @@ def synthesize(sample,                 # a PixelWorld `Sample`
         ctx, first_kind = ctx2, 'correct'
     else: first_kind = 'zoom'
     seg_k = 0
-    for i, ps in enumerate(prog):
+    for i, ps in enumerate(prog[:steps]):
         if ps.op == 'zoom': th = say(first_kind if i == 0 else 'zoom', style, rng, thing=thing, where=where(ps.args['box'], ctx.view))
         elif ps.op == 'segment':
             seg_k += 1
@@ -187,6 +188,7 @@ def synthesize(sample,                 # a PixelWorld `Sample`
         else: th = say(ps.op, style, rng, thing=thing)
         txt, obs, ctx = _act(ps, ctx)
         tr.steps.append(TraceStep(th, txt, obs.text, obs.image, error=obs.error.code if obs.error else None, view=tuple(ctx.view.box)))
+    if steps is not None and steps < len(prog): return tr
     ev, _ = evidence(sample, tr)
     tr.steps.append(TraceStep(say('answer', style, rng, answer=sample.answer, evidence=ev), answer=sample.answer))
     return tr

@@ -11,7 +11,7 @@ from typing import Sequence
 
 # %% auto #0
 __all__ = ['RFT_CHOICES', 'RFT_SCALES', 'RFTConfig', 'rft_config', 'prompt_seeds', 'check_prompt_seeds', 'rft_prompts',
-           'group_advantages', 'frac_reward_zero_std', 'rft_tools', 'imitation_samples', 'rft_start',
+           'group_advantages', 'frac_reward_zero_std', 'task_signal', 'rft_tools', 'imitation_samples', 'rft_start',
            'rft_rollout_config', 'timed_tools', 'generate_batch', 'rollout_stats', 'logprobs_from_logits',
            'entropy_from_logits', 'policy_logprobs', 'reference_model', 'k3_kl', 'loss_mask', 'clipped_surrogate',
            'reduce_loss', 'grpo_loss', 'policy_update', 'rft_step', 'save_curiosity', 'load_curiosity',
@@ -147,6 +147,18 @@ def frac_reward_zero_std(rewards:torch.Tensor, # [P, G]
                          tol:float=1e-6) -> float:
     "The fraction of groups (rows) whose G rewards have a standard deviation below `tol`."
     return float((rewards.std(-1) < tol).float().mean()) if rewards.shape[-1] > 1 else 1.0
+
+# %% ../nbs/16_rft.ipynb #0a9cdc37
+def task_signal(task:torch.Tensor, # [P, G] each trajectory's task reward
+                adv:torch.Tensor   # [P, G] the advantages the step trains with
+               ) -> dict:
+    "How much of a step pushes towards correct answers: groups without a task signal, and cos(adv, centred task)."
+    c = task - task.mean(-1, keepdim=True)
+    denom = float(c.norm() * adv.norm())
+    cos = float((c * adv).sum()) / denom if denom > 0 else 0.0
+    p, G = float(task.float().mean()), task.shape[-1]
+    return {'frac_task_zero_std': frac_reward_zero_std(task), 'frac_task_zero_std_iid': p ** G + (1 - p) ** G,
+            'task_adv_cos': cos}
 
 # %% ../nbs/16_rft.ipynb #3d419e36
 def rft_tools(scale:Scale|str|None=None):
@@ -368,6 +380,7 @@ def rft_step(policy, processor, fmodel, fabric, opt, ref, learner:Curiosity, ste
     times['time/reward'] = time.perf_counter() - t0
     upd = policy_update(fmodel, fabric, opt, trajs, fabric.to_device(adv), cfg, processor.tokenizer.pad_token_id, ref)
     extra = {'accuracy': float(rew.terms['task'].mean()), 'frac_reward_zero_std': frac_reward_zero_std(table)}
+    extra |= task_signal(rew.terms['task'].view_as(table), adv.view_as(table))
     return rew.log() | extra | rollout_stats(trajs) | upd | times
 
 # %% ../nbs/16_rft.ipynb #aef79044
@@ -458,19 +471,21 @@ def train_rft(policy,                          # the start (trained in place)
 
 # %% ../nbs/16_rft.ipynb #f03a5a99
 def plot_history(history:Sequence[dict]):
-    "Curves of a Phase 2 run: each reward term, accuracy, tool-call rate, toolchain length, valid calls, KL."
+    "Curves of a Phase 2 run: reward terms, accuracy, tool use, valid calls, KL, signal and entropy."
     import matplotlib.pyplot as plt
     panels = [('reward terms', [f'rewards/{k}/mean' for k in REWARD_TERMS] + ['reward']),
               ('accuracy (task reward)', ['accuracy']), ('tool-call rate', ['tool_call_rate']),
-              ('toolchain length', ['toolchain_len']), ('valid calls', ['valid_rate']), ('KL to the start', ['kl'])]
+              ('toolchain length', ['toolchain_len']), ('valid calls', ['valid_rate']), ('KL to the start', ['kl']),
+              ('signal', ['frac_reward_zero_std', 'frac_task_zero_std', 'frac_task_zero_std_iid', 'task_adv_cos']),
+              ('entropy', ['entropy'])]
     steps = [r['step'] for r in history]
-    fig, axes = plt.subplots(2, 3, figsize=(11, 5))
+    fig, axes = plt.subplots(2, 4, figsize=(13, 5))
     for ax, (title, keys) in zip(axes.flat, panels):
         for k in keys:
             ax.plot(steps, [r.get(k, float('nan')) for r in history], label=k.split('/')[1] if '/' in k else k)
         ax.set_title(title, fontsize=9)
         ax.set_xlabel('step')
-    axes.flat[0].legend(fontsize=7)
+    for i in (0, 6): axes.flat[i].legend(fontsize=7)
     fig.tight_layout()
     return fig
 

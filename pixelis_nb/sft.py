@@ -511,7 +511,7 @@ def first_turn_contexts(processor, n:int, seed0:int, wcfg, tcfg, tasks=TASK_TYPE
         s = make_sample(seed0 + k, task, diff, cfg=wcfg)
         k += 1
         if s.scene.image is None: continue
-        st = synthesize(s, 'chain', ('concise', 'verbose')[k % 2], tcfg).steps[0]
+        st = synthesize(s, 'chain', ('concise', 'verbose')[k % 2], tcfg, steps=1).steps[0]
         a = parse_action(st.action) if st.action else None
         kind = next((x for x in ARG_KINDS if a is not None and x in a.args), None)
         if kind is None: continue
