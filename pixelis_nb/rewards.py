@@ -48,7 +48,7 @@ class RewardConfig:
     curiosity_hidden:int=64       # hidden units of the forward and inverse MLPs
     curiosity_lr:float=1e-3       # Adam learning rate of the curiosity models
     curiosity_updates:int=1       # optimizer steps per batch of calls
-    curiosity_norm:str='z'        # z: (e - mean) / std; std: e / std
+    curiosity_norm:str='std'      # std: e / std (>= 0, fades as f learns); z: (e - mean) / std (see the prose)
     curiosity_clip:float=3.0      # the normalised error is clipped to [-clip, clip]
     curiosity_agg:str='sum'       # per trajectory: sum or mean over its successful calls
     stats:str='welford'           # running statistics of e: welford (all history) or ema
