@@ -72,6 +72,7 @@ class RFTConfig:
     log_kl:bool=unhashed(True)     # keep the reference to log the KL even when beta is 0
     log_entropy:bool=unhashed(True)  # log the mean entropy of the policy at the sampled tokens
     ablation_per_cell:int=unhashed(10)  # held-out samples per task x difficulty cell for each ablation arm
+    threads:int|None=unhashed(None)    # torch threads while training (None: the kernel's; ablation workers: 1)
 
     @property
     def eps_high(self) -> float: return self.epsilon if self.epsilon_high is None else self.epsilon_high
@@ -101,7 +102,7 @@ class RFTConfig:
 RFT_SCALES = {
     'nano':  dict(init='imitate', imitate_steps=60, tasks=('attribute',), difficulties=('easy',)),
     'tiny':  dict(steps=30, prompts_per_step=4, lr=5e-5, max_steps=4, max_turn_tokens=96, max_new_tokens=384,
-                  ckpt_every=10),
+                  ckpt_every=10, threads=2),
     'small': dict(steps=300, prompts_per_step=16, lr=1e-5, max_steps=5, max_turn_tokens=96, max_new_tokens=512,
                   ckpt_every=50, ablation_per_cell=30),
     'paper': dict(steps=1000, prompts_per_step=32, lr=1e-6, max_steps=6, max_turn_tokens=256, max_new_tokens=2048,
@@ -458,6 +459,8 @@ def train_rft(policy,                          # the start (trained in place)
     fmodel.train()
     wcfg, tools_cfg = world_config(scale), tools_cfg or rft_tools(scale)
     end = min(cfg.steps, until or cfg.steps)
+    n0 = torch.get_num_threads()
+    if cfg.threads: torch.set_num_threads(cfg.threads)
     for step in progress(range(start, end), desc='rft'):
         for g in fopt.param_groups: g['lr'] = lr_at(step, cfg)
         row = rft_step(policy, processor, fmodel, fabric, fopt, ref, learner, step, cfg, rcfg, tools_cfg, arg_writer,
@@ -466,6 +469,7 @@ def train_rft(policy,                          # the start (trained in place)
         due = cfg.ckpt_every and (step + 1) % cfg.ckpt_every == 0
         if ckpt_dir is not None and (due or step + 1 == end):
             save_rft_state(ckpt_dir, policy, opt, learner, step + 1, history)
+    torch.set_num_threads(n0)
     policy.eval()
     return history, learner
 
@@ -540,6 +544,7 @@ def rft_arm(scale, cfg:RFTConfig|dict, rcfg:RewardConfig|dict, threads:int|None=
     if threads: torch.set_num_threads(threads)
     try:
         cfg = RFTConfig(**cfg) if isinstance(cfg, dict) else cfg
+        cfg = replace(cfg, threads=threads or cfg.threads)
         rcfg = RewardConfig(**rcfg) if isinstance(rcfg, dict) else rcfg
         path = rft_checkpoint(scale, cfg, rcfg)
         run = json.loads((path/'history.json').read_text())
