@@ -39,7 +39,8 @@ class Scale:
     overrides:dict=field(default_factory=dict)  # section -> {field: value}
 
     def __post_init__(self):
-        if self.name not in SCALE_NAMES: raise ValueError(f"unknown scale {self.name!r}; valid scales: {', '.join(SCALE_NAMES)}")
+        if self.name not in SCALE_NAMES:
+            raise ValueError(f"unknown scale {self.name!r}; valid scales: {', '.join(SCALE_NAMES)}")
 
 # %% ../nbs/00_core.ipynb #5a074897
 SCALE_DEFAULTS = {
@@ -95,7 +96,8 @@ def get_scale(name:str|None=None,       # scale name; default: $PIXELIS_SCALE or
     kw = {k: v for k, v in d.items() if k in top}
     secs = {k: v for k, v in d.items() if k not in top}
     for k, v in secs.items():
-        if not isinstance(v, dict): raise ValueError(f"unknown scale field {k!r}; valid fields: {', '.join(sorted(top))} (or section.field)")
+        if not isinstance(v, dict):
+            raise ValueError(f"unknown scale field {k!r}; valid fields: {', '.join(sorted(top))} (or section.field)")
     return Scale(name=name, **kw, overrides=secs)
 
 # %% ../nbs/00_core.ipynb #db8e13ca
@@ -106,6 +108,7 @@ def _coerce(tp, v):
     if tp in (int, float) and isinstance(v, str): return tp(v)
     return v
 
+# %% ../nbs/00_core.ipynb #7e4d4f6e
 def configure(cls,                        # a dataclass type holding a chapter's knobs
               section:str,                # its section name in overrides, e.g. 'sft'
               per_scale:dict|None=None,   # scale name -> {field: value}
@@ -208,6 +211,7 @@ def _jsonable(o):
     if isinstance(o, (np.integer, np.floating)): return o.item()
     return o
 
+# %% ../nbs/00_core.ipynb #cdb0b12f
 def config_hash(*objs, n:int=12) -> str:
     "A short stable hash of one or more configs."
     s = json.dumps([_jsonable(o) for o in objs], sort_keys=True, default=str)
@@ -216,7 +220,9 @@ def config_hash(*objs, n:int=12) -> str:
 # %% ../nbs/00_core.ipynb #d3d8893d
 def seed_everything(seed:int=0) -> int:
     "Seed Python, NumPy and torch (all devices); return the seed."
-    random.seed(seed); np.random.seed(seed % 2**32); torch.manual_seed(seed)
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
     os.environ['PYTHONHASHSEED'] = str(seed)
     return seed
 
@@ -237,7 +243,8 @@ def cache_root() -> Path:
 
 def run_dir(scale:Scale|None=None) -> Path:
     "The current run directory (created): $PIXELIS_RUN_DIR or the cache's runs/<scale>."
-    p = Path(os.environ['PIXELIS_RUN_DIR']) if os.environ.get('PIXELIS_RUN_DIR') else cache_root()/'runs'/(scale or get_scale()).name
+    p = Path(os.environ['PIXELIS_RUN_DIR']) if os.environ.get('PIXELIS_RUN_DIR') else \
+        cache_root()/'runs'/(scale or get_scale()).name
     (p/'figures').mkdir(parents=True, exist_ok=True)
     return p
 
@@ -251,11 +258,17 @@ def fsync_dir(path:Path):
 
 def atomic_write_text(path:Path, text:str):
     "Write `text` to `path` through a temp file, an fsync and a rename."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix='.'+path.name+'.')
-    with os.fdopen(fd, 'w') as f: f.write(text); f.flush(); os.fsync(f.fileno())
-    os.replace(tmp, path); fsync_dir(path.parent)
+    with os.fdopen(fd, 'w') as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    fsync_dir(path.parent)
 
+# %% ../nbs/00_core.ipynb #a93269d0
 def record_metrics(part:str,    # book part: foundations, pixelis, circuits, fairness
                    chapter:str, # notebook/chapter name, e.g. '14_sft'
                    metrics:dict, # JSON-able numbers
@@ -312,7 +325,8 @@ class ArtifactStore:
                 if final.exists(): shutil.rmtree(final)  # an incomplete leftover
                 os.rename(tmp, final)
             except BaseException:
-                shutil.rmtree(tmp, ignore_errors=True); raise
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
         return final
 
     def remove(self, name:str, config):
@@ -347,15 +361,18 @@ def lr_at(step:int, cfg) -> float: # cfg: any config with lr, warmup, steps, min
 # %% ../nbs/00_core.ipynb #a1c0e7d1
 def rng_state() -> dict:
     "The global RNG states of Python, NumPy, torch CPU and CUDA, as JSON-able lists."
-    v, mt, gauss = random.getstate(); name, keys, pos, has_gauss, cached = np.random.get_state()
+    v, mt, gauss = random.getstate()
+    name, keys, pos, has_gauss, cached = np.random.get_state()
     cuda = [s.tolist() for s in torch.cuda.get_rng_state_all()] if torch.cuda.is_available() else []
     return dict(python=[v, list(mt), gauss], numpy=[name, keys.tolist(), pos, has_gauss, cached],
                 torch=torch.get_rng_state().tolist(), cuda=cuda)
 
 def set_rng_state(st:dict):
     "Restore what `rng_state` returned (CUDA only where the same number of devices is visible)."
-    v, mt, gauss = st['python']; random.setstate((v, tuple(mt), gauss))
-    name, keys, *rest = st['numpy']; np.random.set_state((name, np.array(keys, dtype=np.uint32), *rest))
+    v, mt, gauss = st['python']
+    random.setstate((v, tuple(mt), gauss))
+    name, keys, *rest = st['numpy']
+    np.random.set_state((name, np.array(keys, dtype=np.uint32), *rest))
     torch.set_rng_state(torch.tensor(st['torch'], dtype=torch.uint8))
     if st['cuda'] and torch.cuda.is_available() and torch.cuda.device_count() == len(st['cuda']):
         torch.cuda.set_rng_state_all([torch.tensor(s, dtype=torch.uint8) for s in st['cuda']])
@@ -367,7 +384,8 @@ def _fsync_file(p:Path):
 def save_checkpoint(path:str|Path, model:torch.nn.Module, opt:torch.optim.Optimizer, step:int, history) -> Path:
     "Write model, optimizer, loop and RNG state under `path` atomically: `state.json` switches last."
     from safetensors.torch import save_model
-    path = Path(path); path.mkdir(parents=True, exist_ok=True)
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
     d = Path(tempfile.mkdtemp(dir=path, prefix=f'ckpt-{step:06d}-'))
     save_model(model, str(d/'model.safetensors'))   # handles tied weights (shared embeddings)
     sd = opt.state_dict()

@@ -41,29 +41,37 @@ class Action:
     op:str
     args:dict=field(default_factory=dict)
 
+# %% ../nbs/11_grammar.ipynb #df2a18b2
 def _check_value(name:str, v) -> Any:
     "Validate one argument value by its type; return it canonical."
     kind = ARG_TYPES[name]
     if kind in ('box', 'point'):
         n = 4 if kind == 'box' else 2
-        if not isinstance(v, (list, tuple)) or len(v) != n or not all(isinstance(x, int) and not isinstance(x, bool) for x in v):
+        if (not isinstance(v, (list, tuple)) or len(v) != n
+                or not all(isinstance(x, int) and not isinstance(x, bool) for x in v)):
             raise ToolError('bad_arg', f"{name} must be {n} integers, got {v!r}")
-        if not all(0 <= x <= COORD_MAX for x in v): raise ToolError('out_of_bounds', f"{name} {list(v)} leaves 0..{COORD_MAX}")
-        if kind == 'box' and (v[2] <= v[0] or v[3] <= v[1]): raise ToolError('empty_box', f"box {list(v)} is empty (need x0<x1 and y0<y1)")
+        if not all(0 <= x <= COORD_MAX for x in v):
+            raise ToolError('out_of_bounds', f"{name} {list(v)} leaves 0..{COORD_MAX}")
+        if kind == 'box' and (v[2] <= v[0] or v[3] <= v[1]):
+            raise ToolError('empty_box', f"box {list(v)} is empty (need x0<x1 and y0<y1)")
         return [int(x) for x in v]
     if kind == 'int':
         lo, hi = INT_RANGES[name]
-        if not isinstance(v, int) or isinstance(v, bool): raise ToolError('bad_arg', f"{name} must be an integer, got {v!r}")
+        if not isinstance(v, int) or isinstance(v, bool):
+            raise ToolError('bad_arg', f"{name} must be an integer, got {v!r}")
         if not lo <= v <= hi: raise ToolError('out_of_bounds', f"{name}={v} leaves {lo}..{hi}")
         return int(v)
     if not isinstance(v, str) or not 1 <= len(v) <= MAX_QUERY or any(c not in QUERY_CHARS for c in v):
-        raise ToolError('bad_arg', f"{name} must be 1..{MAX_QUERY} characters of letters, digits, space, _-.'; got {v!r}")
+        raise ToolError('bad_arg',
+                        f"{name} must be 1..{MAX_QUERY} characters of letters, digits, space, _-.'; got {v!r}")
     return v
 
+# %% ../nbs/11_grammar.ipynb #f8ff24b2
 def check_action(a:Action) -> Action:
     "Validate an action against `SIGNATURES`; return it in canonical form, or raise `ToolError`."
     if not isinstance(a, Action): raise ToolError('bad_arg', f"expected an Action, got {type(a).__name__}")
-    if a.op not in SIGNATURES: raise ToolError('unknown_op', f"unknown operation {a.op!r}; valid operations: {', '.join(OPS)}")
+    if a.op not in SIGNATURES:
+        raise ToolError('unknown_op', f"unknown operation {a.op!r}; valid operations: {', '.join(OPS)}")
     if not isinstance(a.args, dict): raise ToolError('bad_arg', 'action arguments must be a dict')
     sig = dict(SIGNATURES[a.op])
     bad = [k for k in a.args if k not in sig]
@@ -95,6 +103,7 @@ def _int(tok:str, what:str) -> int:
     if len(tok) > 6: raise ToolError('out_of_bounds', f"{what}: integer {tok[:8]}... is too large")
     return int(tok)
 
+# %% ../nbs/11_grammar.ipynb #347616d2
 def parse_action(s:str) -> Action:
     "Parse the canonical text of one action; raise `ToolError` (and nothing else) on any other input."
     if not isinstance(s, str): raise ToolError('bad_syntax', f"an action is a string, got {type(s).__name__}")
@@ -102,7 +111,8 @@ def parse_action(s:str) -> Action:
     m = _HEAD.match(s)
     if not m: raise ToolError('bad_syntax', f"expected op(...), got {s[:40]!r}")
     op = m.group(1)
-    if op not in SIGNATURES: raise ToolError('unknown_op', f"unknown operation {op!r}; valid operations: {', '.join(OPS)}")
+    if op not in SIGNATURES:
+        raise ToolError('unknown_op', f"unknown operation {op!r}; valid operations: {', '.join(OPS)}")
     if not s.endswith(')'): raise ToolError('bad_syntax', f"action must end with ')': {s[-20:]!r}")
     order, pos, end, args = [k for k, _ in SIGNATURES[op]], m.end(), len(s) - 1, {}
     while pos < end:
@@ -114,10 +124,14 @@ def parse_action(s:str) -> Action:
         name = nm.group(1)
         if name not in order: raise ToolError('unknown_arg', f"{op} takes {', '.join(order)}; got {name!r}")
         if name in args: raise ToolError('bad_syntax', f"argument {name!r} given twice")
-        if args and order.index(name) < order.index(list(args)[-1]): raise ToolError('bad_syntax', f"arguments of {op} go in the order {', '.join(order)}")
-        kind = ARG_TYPES[name]; vm = _VALUE[kind].match(s, nm.end())
+        if args and order.index(name) < order.index(list(args)[-1]):
+            raise ToolError('bad_syntax', f"arguments of {op} go in the order {', '.join(order)}")
+        kind = ARG_TYPES[name]
+        vm = _VALUE[kind].match(s, nm.end())
         if not vm or vm.end() > end: raise ToolError('bad_arg', f"{name} expects a {kind} at position {nm.end()}")
-        args[name] = vm.group(1) if kind == 'str' else [_int(g, name) for g in vm.groups()] if kind in ('box', 'point') else _int(vm.group(1), name)
+        args[name] = (vm.group(1) if kind == 'str'
+                      else [_int(g, name) for g in vm.groups()] if kind in ('box', 'point')
+                      else _int(vm.group(1), name))
         pos = vm.end()
     return check_action(Action(op, args))
 
@@ -154,14 +168,17 @@ class Turn:
     answer:str|None=None
 
 def _check_text(t, what:str) -> str:
-    if not isinstance(t, str) or '<' in t or '>' in t: raise ToolError('bad_turn', f"{what} must be a string without '<' or '>'")
+    if not isinstance(t, str) or '<' in t or '>' in t:
+        raise ToolError('bad_turn', f"{what} must be a string without '<' or '>'")
     return t
 
 def serialize_turn(thought:str|None=None, action:Action|None=None, answer:str|None=None) -> str:
     "The text of one turn: `<think>..</think><act>..</act>` or `<think>..</think><answer>..</answer>`."
-    if (action is None) == (answer is None): raise ToolError('bad_turn', 'a turn has exactly one of an action or an answer')
+    if (action is None) == (answer is None):
+        raise ToolError('bad_turn', 'a turn has exactly one of an action or an answer')
     head = '' if thought is None else f"<think>{_check_text(thought, 'thought')}</think>"
-    return head + (f"<act>{serialize_action(action)}</act>" if action is not None else f"<answer>{_check_text(answer, 'answer')}</answer>")
+    return head + (f"<act>{serialize_action(action)}</act>" if action is not None
+                   else f"<answer>{_check_text(answer, 'answer')}</answer>")
 
 def serialize_obs(text:str) -> str:
     "An observation block; angle brackets in tool output are replaced so it cannot forge a tag."
@@ -187,7 +204,8 @@ def split_tags(text:str) -> list[tuple[str, str, int, int]]:
     while pos < len(text):
         m = _TAG.match(text, pos)
         if not m: raise ToolError('bad_turn', f"expected a tagged segment at position {pos}: {text[pos:pos+30]!r}")
-        out.append((m.group(1), m.group(2), m.start(2), m.end(2))); pos = m.end()
+        out.append((m.group(1), m.group(2), m.start(2), m.end(2)))
+        pos = m.end()
     return out
 
 def trace_char_roles(text:str) -> list[str]:
@@ -204,7 +222,8 @@ def step_to_action(step, view:View) -> Action:
     for k, v in dict(step.args).items():
         if k in ('box', 'point'):
             v = to_view_coords(list(v), view)
-            if k == 'box' and (v[2] <= v[0] or v[3] <= v[1]): v = [min(v[0], 999), min(v[1], 999), max(v[2], v[0] + 1), max(v[3], v[1] + 1)]
+            if k == 'box' and (v[2] <= v[0] or v[3] <= v[1]):
+                v = [min(v[0], 999), min(v[1], 999), max(v[2], v[0] + 1), max(v[3], v[1] + 1)]
         if k in ARG_TYPES: args[k] = v
     return check_action(Action(step.op, args))
 
@@ -217,6 +236,7 @@ def program_actions(program:list, view:View) -> list[tuple[Action, View]]:
     "Each step of a PixelWorld program as an `Action` in the view current at that step, with that view."
     out = []
     for st in program:
-        a = step_to_action(st, view); out.append((a, view))
+        a = step_to_action(st, view)
+        out.append((a, view))
         if st.op == 'zoom': view = View(tuple(int(x) for x in st.args['box']), view.t)
     return out

@@ -57,6 +57,7 @@ class PolicyConfig:
     lora_targets:tuple=('q_proj', 'k_proj', 'v_proj', 'o_proj')  # module names LoRA adapts (text decoder)
     dtype:str='float32'         # parameter dtype: float32, bfloat16
 
+# %% ../nbs/02_policy.ipynb #091f8419
 POLICY_SCALES = {
     'nano':  dict(),
     'tiny':  dict(vocab_size=512, hidden=192, layers=4, heads=6, kv_heads=2, head_dim=32, ffn=512,
@@ -67,7 +68,8 @@ POLICY_SCALES = {
     'paper': dict(patch_size=16, min_pixels=128*128, max_pixels=768*768, max_image_side=4096, max_frames=16,
                   lora_r=64, lora_alpha=128, dtype='bfloat16',
                   system_prompt='You can think in <think></think>, call one visual tool in <act></act> '
-                                '(zoom, segment, track, ocr, temporal; boxes are integers 0..1000 relative to the current view), '
+                                '(zoom, segment, track, ocr, temporal; '
+                                'boxes are integers 0..1000 relative to the current view), '
                                 'read its result in <obs></obs>, and give the final answer in <answer></answer>.'),
 }
 
@@ -82,12 +84,14 @@ SPECIAL_TOKENS = ('<|endoftext|>', '<|im_start|>', '<|im_end|>', '<|vision_start
 # %% ../nbs/02_policy.ipynb #08396de5
 CHAT_TEMPLATE = (
     "{%- macro parts(c) -%}{%- if c is string -%}{{ c }}{%- else -%}{%- for p in c -%}"
-    "{%- if p['type'] == 'image' -%}{{ '<|vision_start|><|image_pad|><|vision_end|>' }}{%- else -%}{{ p['text'] }}{%- endif -%}"
+    "{%- if p['type'] == 'image' -%}{{ '<|vision_start|><|image_pad|><|vision_end|>' }}"
+    "{%- else -%}{{ p['text'] }}{%- endif -%}"
     "{%- endfor -%}{%- endif -%}{%- endmacro -%}"
     "{%- for m in messages -%}"
     "{%- if m['role'] == 'tool' -%}{{ '<obs>' + parts(m['content']) + '</obs>' }}"
     "{%- elif m['role'] == 'assistant' -%}"
-    "{%- if loop.first or messages[loop.index0 - 1]['role'] not in ('assistant', 'tool') -%}{{ '<|im_start|>assistant\\n' }}{%- endif -%}"
+    "{%- if loop.first or messages[loop.index0 - 1]['role'] not in ('assistant', 'tool') -%}"
+    "{{ '<|im_start|>assistant\\n' }}{%- endif -%}"
     "{{ parts(m['content']) }}"
     "{%- if loop.last or messages[loop.index0 + 1]['role'] != 'tool' -%}{{ '<|im_end|>\\n' }}{%- endif -%}"
     "{%- else -%}{{ '<|im_start|>' + m['role'] + '\\n' + parts(m['content']) + '<|im_end|>\\n' }}{%- endif -%}"
@@ -106,9 +110,11 @@ def tokenizer_corpus(seed:int=0, n_actions:int=400) -> list[str]:
     words = list(dict.fromkeys(list(_BASE_WORDS) + [str(w) for w in ANSWER_VOCAB] + [str(w) for w in question_vocab()]))
     acts = []
     for _ in range(n_actions):
-        b = sorted(rng.integers(0, 1001, 2)); c = sorted(rng.integers(0, 1001, 2))
+        b = sorted(rng.integers(0, 1001, 2))
+        c = sorted(rng.integers(0, 1001, 2))
         acts += [f"zoom(box=[{b[0]},{c[0]},{b[1]},{c[1]}])", f"segment(point=[{b[0]},{c[0]}])",
-                 f"track(box=[{b[0]},{c[0]},{b[1]},{c[1]}], t={rng.integers(0, 16)})", f"ocr(box=[{b[0]},{c[0]},{b[1]},{c[1]}])",
+                 f"track(box=[{b[0]},{c[0]},{b[1]},{c[1]}], t={rng.integers(0, 16)})",
+                 f"ocr(box=[{b[0]},{c[0]},{b[1]},{c[1]}])",
                  f"temporal(query=\"{rng.choice(words)}\")"]
     return acts + [' '.join(rng.choice(words, 8)) for _ in range(4*len(words))] + words
 
@@ -144,7 +150,8 @@ def load_tokenizer(path:str|Path):
 
 def tokenizer_dir(vocab_size:int=384) -> Path:
     "The stored tokenizer for this vocabulary size (trained once, shared by every notebook)."
-    key = dict(vocab_size=vocab_size, tags=list(GRAMMAR_TOKENS), template=CHAT_TEMPLATE, corpus=config_hash(tokenizer_corpus()))
+    key = dict(vocab_size=vocab_size, tags=list(GRAMMAR_TOKENS), template=CHAT_TEMPLATE,
+               corpus=config_hash(tokenizer_corpus()))
     return ArtifactStore().get_or_create('tokenizer', key,
                                          lambda d: build_tokenizer(vocab_size).save_pretrained(str(d)))
 
@@ -177,22 +184,32 @@ GENERATED_ROLES = ('thought', 'op', 'arg', 'syntax', 'answer')
 ROLE_ID = {r: i for i, r in enumerate(ROLES)}
 _TAG_RE = re.compile(r'(<think>|</think>|<act>|</act>|<answer>|</answer>)')
 
+# %% ../nbs/02_policy.ipynb #bfd8c001
 def _action_char_roles(s:str) -> list[str]:
-    "Per-character op/arg/syntax roles of an action string (the grammar's; a malformed one: op before '(', the rest arg)."
+    ("Per-character op/arg/syntax roles of an action string "
+     "(the grammar's; a malformed one: op before '(', the rest arg).")
     try: return list(action_char_roles(s))
     except ToolError: pass
     i = s.find('(')
     if i < 0: return ['op'] * len(s)
-    return ['op'] * i + ['syntax'] + ['arg' if c not in ',' else 'syntax' for c in s[i+1:-1]] + ['syntax'] * (len(s) > i + 1)
+    return ['op'] * i + ['syntax'] + ['arg' if c not in ',' else 'syntax' for c in s[i+1:-1]] + \
+        ['syntax'] * (len(s) > i + 1)
 
+# %% ../nbs/02_policy.ipynb #7fe5ce3a
 def assistant_char_roles(text:str) -> list[str]:
     "The role of every character of an assistant turn: thought, op, arg, syntax or answer."
     roles, state = [], 'syntax'
     for piece in _TAG_RE.split(text):
         if not piece: continue
-        if piece in ('<think>', '</think>'): roles += ['thought'] * len(piece); state = 'thought' if piece == '<think>' else 'syntax'
-        elif piece in ('<answer>', '</answer>'): roles += ['answer'] * len(piece); state = 'answer' if piece == '<answer>' else 'syntax'
-        elif piece in ('<act>', '</act>'): roles += ['syntax'] * len(piece); state = 'act' if piece == '<act>' else 'syntax'
+        if piece in ('<think>', '</think>'):
+            roles += ['thought'] * len(piece)
+            state = 'thought' if piece == '<think>' else 'syntax'
+        elif piece in ('<answer>', '</answer>'):
+            roles += ['answer'] * len(piece)
+            state = 'answer' if piece == '<answer>' else 'syntax'
+        elif piece in ('<act>', '</act>'):
+            roles += ['syntax'] * len(piece)
+            state = 'act' if piece == '<act>' else 'syntax'
         elif state == 'act': roles += _action_char_roles(piece)
         else: roles += [state] * len(piece)
     return roles
@@ -215,7 +232,8 @@ def check_image(image, cfg:PolicyConfig) -> np.ndarray:
     if a.ndim != 3 or a.shape[-1] != 3: raise ValueError(f"expected an HxWx3 image, got shape {a.shape}")
     if min(a.shape[:2]) < 2: raise ValueError(f"image too small: {a.shape[:2]}")
     if max(a.shape[:2]) > cfg.max_image_side:
-        raise ValueError(f"image {a.shape[1]}x{a.shape[0]} is larger than policy.max_image_side={cfg.max_image_side} for this scale; "
+        raise ValueError(f"image {a.shape[1]}x{a.shape[0]} is larger than "
+                         f"policy.max_image_side={cfg.max_image_side} for this scale; "
                          f"resize it or raise the knob")
     return a.astype(np.uint8) if a.dtype != np.uint8 else a
 
@@ -230,21 +248,31 @@ def _pieces(processor, messages:list[dict], add_generation_prompt:bool):
     def parts(content, role):
         for p in ([{'type': 'text', 'text': content}] if isinstance(content, str) else content):
             if p['type'] == 'image':
-                text(processor.vision_start_token, role); out.append(('image', p['image'], role)); text(processor.vision_end_token, role)
+                text(processor.vision_start_token, role)
+                out.append(('image', p['image'], role))
+                text(processor.vision_end_token, role)
             elif p['type'] == 'text': text(p['text'], role)
-            else: raise ValueError(f"unknown content part type {p['type']!r}; valid: image, text (a video goes in as frames: see make_messages)")
+            else:
+                raise ValueError(f"unknown content part type {p['type']!r}; valid: image, text "
+                                 f"(a video goes in as frames: see make_messages)")
     for i, m in enumerate(messages):
         role, prev = m['role'], messages[i-1]['role'] if i else None
         nxt = messages[i+1]['role'] if i + 1 < len(messages) else None
         if role == 'tool':
-            text('<obs>', 'observation'); parts(m['content'], 'observation'); text('</obs>', 'observation')
+            text('<obs>', 'observation')
+            parts(m['content'], 'observation')
+            text('</obs>', 'observation')
         elif role == 'assistant':
             if prev not in ('assistant', 'tool'): text('<|im_start|>assistant\n', 'prompt')
             c = m['content'] if isinstance(m['content'], str) else ''.join(p['text'] for p in m['content'])
             text(c, assistant_char_roles(c))
-            if nxt != 'tool': text('<|im_end|>', 'syntax'); text('\n', 'prompt')
+            if nxt != 'tool':
+                text('<|im_end|>', 'syntax')
+                text('\n', 'prompt')
         elif role in ('system', 'user'):
-            text(f'<|im_start|>{role}\n', 'prompt'); parts(m['content'], 'prompt'); text('<|im_end|>\n', 'prompt')
+            text(f'<|im_start|>{role}\n', 'prompt')
+            parts(m['content'], 'prompt')
+            text('<|im_end|>\n', 'prompt')
         else: raise ValueError(f"unknown message role {role!r}; valid: system, user, assistant, tool")
     if add_generation_prompt: text('<|im_start|>assistant\n', 'prompt')
     return out
@@ -258,6 +286,7 @@ def encode_images(processor, images:list) -> dict:
     out = processor.image_processor(images=list(images), return_tensors='pt')
     return dict(pixel_values=out['pixel_values'], image_grid_thw=out['image_grid_thw'])
 
+# %% ../nbs/02_policy.ipynb #f2d1bf35
 def encode_conversation(processor,                     # a `PolicyProcessor` (or a real Qwen3-VL processor)
                         messages:list[dict],           # chat messages (see `make_messages`)
                         add_generation_prompt:bool=False, # end with an open assistant turn (for generation)
@@ -271,15 +300,24 @@ def encode_conversation(processor,                     # a `PolicyProcessor` (or
     ids, roles, mm, k = [], [], [], 0
     for p in pieces:
         if p[0] == 'text':
-            t, r = _token_roles(processor.tokenizer, p[1], p[2]); ids += t; roles += r; mm += [0] * len(t)
+            t, r = _token_roles(processor.tokenizer, p[1], p[2])
+            ids += t
+            roles += r
+            mm += [0] * len(t)
         else:
-            n = int(vis['image_grid_thw'][k].prod()) // merge; k += 1
-            ids += [processor.image_token_id] * n; roles += [p[2]] * n; mm += [1] * n
-    ids = torch.tensor(ids, dtype=torch.long); role_ids = torch.tensor([ROLE_ID[r] for r in roles], dtype=torch.long)
+            n = int(vis['image_grid_thw'][k].prod()) // merge
+            k += 1
+            ids += [processor.image_token_id] * n
+            roles += [p[2]] * n
+            mm += [1] * n
+    ids = torch.tensor(ids, dtype=torch.long)
+    role_ids = torch.tensor([ROLE_ID[r] for r in roles], dtype=torch.long)
     gen = generated_mask(role_ids)
-    return dict(input_ids=ids, attention_mask=torch.ones_like(ids), mm_token_type_ids=torch.tensor(mm, dtype=torch.long),
+    return dict(input_ids=ids, attention_mask=torch.ones_like(ids),
+                mm_token_type_ids=torch.tensor(mm, dtype=torch.long),
                 roles=role_ids, labels=torch.where(gen, ids, -100), images=images, **vis)
 
+# %% ../nbs/02_policy.ipynb #eaff5b7b
 def generated_mask(roles:torch.Tensor) -> torch.Tensor:
     "True on tokens the policy generates (thought, op, arg, syntax, answer)."
     return roles >= ROLE_ID['thought']
@@ -355,6 +393,7 @@ def make_messages(image_or_frames,                # HxWx3 image or TxHxWx3 frame
             msgs.append({'role': 'tool', 'content': observation_content(s.observation, question if restate else None)})
     return msgs
 
+# %% ../nbs/02_policy.ipynb #e66c37ef
 def encode_prompt(processor,                  # the policy's processor
                   image_or_frames,            # HxWx3 image or TxHxWx3 frames
                   question:str,               # the question
@@ -374,7 +413,8 @@ def show_roles(processor, enc:dict, width:int=100) -> str:
         if runs and runs[-1][0] == r: runs[-1][1].append(t)
         else: runs.append((r, [t]))
     for r, ts in runs:
-        s = ''.join(ts); s = re.sub(r'(<img>)+', lambda m: f'<img x{len(m.group(0)) // 5}>', s)
+        s = ''.join(ts)
+        s = re.sub(r'(<img>)+', lambda m: f'<img x{len(m.group(0)) // 5}>', s)
         out.append(f"{ROLES[r]:>11} | {s!r}"[:width])
     return '\n'.join(out)
 
@@ -385,45 +425,54 @@ def collate(encodings:list[dict],        # outputs of `encode_conversation`
             pad_id:int,                  # the tokenizer's pad token id
             padding_side:str='right') -> dict:
     "Pad encodings into one batch; image tensors are concatenated in order."
-    if padding_side not in ('left', 'right'): raise ValueError(f"padding_side must be 'left' or 'right', got {padding_side!r}")
+    if padding_side not in ('left', 'right'):
+        raise ValueError(f"padding_side must be 'left' or 'right', got {padding_side!r}")
     L = max(len(e['input_ids']) for e in encodings)
     fills = dict(input_ids=pad_id, attention_mask=0, mm_token_type_ids=0, roles=ROLE_ID['pad'], labels=-100)
     out = {}
     for k, v in fills.items():
         rows = []
         for e in encodings:
-            x = e[k]; pad = x.new_full((L - len(x),), v)
+            x = e[k]
+            pad = x.new_full((L - len(x),), v)
             rows.append(torch.cat([pad, x] if padding_side == 'left' else [x, pad]))
         out[k] = torch.stack(rows)
     out['pixel_values'] = torch.cat([e['pixel_values'] for e in encodings])
     out['image_grid_thw'] = torch.cat([e['image_grid_thw'] for e in encodings])
     return out
 
+# %% ../nbs/02_policy.ipynb #96b15d9f
 def model_inputs(batch:dict) -> dict:
     "The keys of a batch the model's forward takes (image tensors dropped when there are no images)."
     d = {k: batch[k] for k in MODEL_KEYS if k in batch}
-    if 'image_grid_thw' in d and len(d['image_grid_thw']) == 0: d.pop('pixel_values', None); d.pop('image_grid_thw')
+    if 'image_grid_thw' in d and len(d['image_grid_thw']) == 0:
+        d.pop('pixel_values', None)
+        d.pop('image_grid_thw')
     return d
 
+# %% ../nbs/02_policy.ipynb #2fd4d285
 def token_logprobs(model, batch:dict, temperature:float=1.0) -> torch.Tensor:
     "log pi(x_t | x_<t) for every token of a batch ([B, L]; column 0 is 0)."
     dev = next(model.parameters()).device
     inp = {k: v.to(dev) for k, v in model_inputs(batch).items()}
     logits = model(**inp).logits.float()
-    lp = torch.log_softmax(logits[:, :-1] / max(temperature, 1e-8), -1).gather(-1, inp['input_ids'][:, 1:, None])[..., 0]
+    lp = torch.log_softmax(logits[:, :-1] / max(temperature, 1e-8), -1).gather(
+        -1, inp['input_ids'][:, 1:, None])[..., 0]
     return torch.cat([lp.new_zeros(lp.shape[0], 1), lp], 1)
 
 # %% ../nbs/02_policy.ipynb #1531f16c
 def mrope_section(head_dim:int) -> list[int]:
     "Temporal/height/width split of the rotary half-dimension (sums to head_dim/2, like Qwen's [24, 20, 20] for 128)."
-    half = head_dim // 2; hw = (half - half * 3 // 8) // 2
+    half = head_dim // 2
+    hw = (half - half * 3 // 8) // 2
     return [half - 2 * hw, hw, hw]
 
 def model_config(cfg:PolicyConfig, tokenizer):
     "A `Qwen3VLConfig` of the configured size whose special ids point into `tokenizer`."
     from transformers import Qwen3VLConfig
     if cfg.head_dim % 2 or cfg.heads % cfg.kv_heads:
-        raise ValueError(f"head_dim must be even and heads divisible by kv_heads (got head_dim={cfg.head_dim}, heads={cfg.heads}, kv_heads={cfg.kv_heads})")
+        raise ValueError(f"head_dim must be even and heads divisible by kv_heads "
+                         f"(got head_dim={cfg.head_dim}, heads={cfg.heads}, kv_heads={cfg.kv_heads})")
     tid = tokenizer.convert_tokens_to_ids
     return Qwen3VLConfig(
         text_config=dict(vocab_size=len(tokenizer), hidden_size=cfg.hidden, intermediate_size=cfg.ffn,
@@ -445,10 +494,14 @@ def check_compatible(model, processor):
     "Raise a ValueError if the processor's tokenizer or image patching does not match the model."
     c, tok, ip = model.config, processor.tokenizer, processor.image_processor
     errs = []
-    if len(tok) > c.text_config.vocab_size: errs.append(f"tokenizer has {len(tok)} tokens but the model's vocabulary is {c.text_config.vocab_size}")
-    if processor.image_token_id != c.image_token_id: errs.append(f"image token id {processor.image_token_id} != model's {c.image_token_id}")
-    if ip.patch_size != c.vision_config.patch_size: errs.append(f"image processor patch_size {ip.patch_size} != model's {c.vision_config.patch_size}")
-    if ip.merge_size != c.vision_config.spatial_merge_size: errs.append(f"merge_size {ip.merge_size} != model's {c.vision_config.spatial_merge_size}")
+    if len(tok) > c.text_config.vocab_size:
+        errs.append(f"tokenizer has {len(tok)} tokens but the model's vocabulary is {c.text_config.vocab_size}")
+    if processor.image_token_id != c.image_token_id:
+        errs.append(f"image token id {processor.image_token_id} != model's {c.image_token_id}")
+    if ip.patch_size != c.vision_config.patch_size:
+        errs.append(f"image processor patch_size {ip.patch_size} != model's {c.vision_config.patch_size}")
+    if ip.merge_size != c.vision_config.spatial_merge_size:
+        errs.append(f"merge_size {ip.merge_size} != model's {c.vision_config.spatial_merge_size}")
     if errs: raise ValueError('tokenizer/processor does not match the model: ' + '; '.join(errs))
     return True
 
@@ -465,7 +518,8 @@ def make_policy(scale:Scale|str|None=None,     # the scale (default: `get_scale(
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
     cfg = cfg or policy_config(scale)
     if scale.model_path: return load_policy(scale.model_path, cfg)
-    if scale.name == 'paper': raise ValueError("paper scale needs a local checkpoint: pass --set model_path=/path/to/Qwen3-VL-8B-Instruct")
+    if scale.name == 'paper':
+        raise ValueError("paper scale needs a local checkpoint: pass --set model_path=/path/to/Qwen3-VL-8B-Instruct")
     proc = make_processor(scale, cfg)
     seed_everything(scale.seed if seed is None else seed)
     model = Qwen3VLForConditionalGeneration(model_config(cfg, proc.tokenizer)).to(getattr(torch, cfg.dtype)).eval()
@@ -480,9 +534,13 @@ def save_policy(model,                      # a policy (a peft LoRA model is sav
     "Save weights (safetensors), tokenizer, image processor and policy config to a directory."
     import copy
     processor = processor if processor is not None else getattr(model, 'processor', None)
-    if processor is None: raise ValueError("save_policy needs the processor: pass processor=... (make_policy/load_policy attach it as model.processor)")
-    path = Path(path); path.mkdir(parents=True, exist_ok=True)
-    if hasattr(model, 'merge_and_unload'): model = copy.deepcopy(model).merge_and_unload()  # LoRA folded into the weights
+    if processor is None:
+        raise ValueError("save_policy needs the processor: pass processor=... "
+                         "(make_policy/load_policy attach it as model.processor)")
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    if hasattr(model, 'merge_and_unload'):
+        model = copy.deepcopy(model).merge_and_unload()  # LoRA folded into the weights
     model.save_pretrained(str(path), safe_serialization=True)
     processor.tokenizer.save_pretrained(str(path))
     processor.image_processor.save_pretrained(str(path))
@@ -490,6 +548,7 @@ def save_policy(model,                      # a policy (a peft LoRA model is sav
     if cfg is not None: (path/'pixelis_policy.json').write_text(json.dumps(asdict(cfg), indent=1))
     return path
 
+# %% ../nbs/02_policy.ipynb #1cf1d722
 def load_policy(path:str|Path,                  # a directory from `save_policy` or a real Qwen3-VL checkpoint
                 cfg:PolicyConfig|None=None,     # knobs for a real checkpoint (ours carry their own)
                 dtype:str|None=None):           # override the parameter dtype
@@ -498,16 +557,20 @@ def load_policy(path:str|Path,                  # a directory from `save_policy`
     from transformers.models.qwen2_vl.image_processing_pil_qwen2_vl import Qwen2VLImageProcessorPil
     path = Path(path).expanduser()
     if not path.exists(): raise FileNotFoundError(f"no policy checkpoint at {path}")
-    if not (path/'config.json').exists(): raise FileNotFoundError(f"{path} has no config.json: not a transformers checkpoint directory")
+    if not (path/'config.json').exists():
+        raise FileNotFoundError(f"{path} has no config.json: not a transformers checkpoint directory")
     mt = json.loads((path/'config.json').read_text()).get('model_type')
     if mt != 'qwen3_vl': raise ValueError(f"{path} holds a {mt!r} model; load_policy expects model_type 'qwen3_vl'")
     if (path/'pixelis_policy.json').exists():
-        saved = json.loads((path/'pixelis_policy.json').read_text()); saved['lora_targets'] = tuple(saved['lora_targets'])
+        saved = json.loads((path/'pixelis_policy.json').read_text())
+        saved['lora_targets'] = tuple(saved['lora_targets'])
         cfg = PolicyConfig(**saved)
     cfg = cfg or policy_config('paper')
     tok = load_tokenizer(path)
-    ip = Qwen2VLImageProcessorPil.from_pretrained(str(path), local_files_only=True) if (path/'preprocessor_config.json').exists() else make_image_processor(cfg)
-    proc = PolicyProcessor(image_processor=ip, tokenizer=tok, video_processor=None); proc.policy_config = cfg
+    ip = Qwen2VLImageProcessorPil.from_pretrained(str(path), local_files_only=True) \
+        if (path/'preprocessor_config.json').exists() else make_image_processor(cfg)
+    proc = PolicyProcessor(image_processor=ip, tokenizer=tok, video_processor=None)
+    proc.policy_config = cfg
     model = Qwen3VLForConditionalGeneration.from_pretrained(str(path), local_files_only=True,
                                                             dtype=getattr(torch, dtype or cfg.dtype)).eval()
     check_compatible(model, proc)
@@ -522,7 +585,9 @@ def add_lora(model, cfg:PolicyConfig|None=None, **kw):
     names = {n.rsplit('.', 1)[-1] for n, _ in model.named_modules()}
     targets = list(kw.pop('target_modules', cfg.lora_targets))
     missing = [t for t in targets if t not in names]
-    if missing: raise ValueError(f"LoRA target module(s) {missing} not in the model; e.g. q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj")
+    if missing:
+        raise ValueError(f"LoRA target module(s) {missing} not in the model; "
+                         f"e.g. q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj")
     lc = LoraConfig(r=kw.pop('r', cfg.lora_r), lora_alpha=kw.pop('lora_alpha', cfg.lora_alpha),
                     lora_dropout=kw.pop('lora_dropout', cfg.lora_dropout), target_modules=targets, **kw)
     with warnings.catch_warnings():

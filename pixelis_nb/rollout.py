@@ -19,9 +19,9 @@ import torch
 from .core import get_scale, configure, Scale, make_fabric, seed_everything
 from .tools import ToolContext, ToolError, Observation, View, execute, tool_config, from_view_coords
 from .grammar import parse_turn, step_to_action, STOP_STRINGS
-from .policy import (Step, ROLES, ROLE_ID, encode_conversation, encode_prompt, make_messages, observation_content,
-                               collate, token_logprobs, generated_mask, role_mask, assistant_char_roles, policy_config,
-                               model_inputs)
+from .policy import (Step, ROLES, ROLE_ID, encode_conversation, encode_prompt, make_messages,
+                               observation_content, collate, token_logprobs, generated_mask, role_mask,
+                               assistant_char_roles, policy_config, model_inputs)
 
 # %% ../nbs/12_rollout.ipynb #ae6e13a8
 @dataclass
@@ -96,26 +96,41 @@ def _pixels(sample):
 
 def _question(sample) -> str: return sample[1] if isinstance(sample, tuple) else sample.question
 
+# %% ../nbs/12_rollout.ipynb #9a3fae1b
 @dataclass
 class _Row:
     "A running trajectory."
-    sample:Any; group:int; index:int; ctx:ToolContext
-    ids:list=field(default_factory=list); mm:list=field(default_factory=list); roles:list=field(default_factory=list)
-    lps:list=field(default_factory=list); pv:list=field(default_factory=list); thw:list=field(default_factory=list)
-    images:list=field(default_factory=list); steps:list=field(default_factory=list)
+    sample:Any
+    group:int
+    index:int
+    ctx:ToolContext
+    ids:list=field(default_factory=list)
+    mm:list=field(default_factory=list)
+    roles:list=field(default_factory=list)
+    lps:list=field(default_factory=list)
+    pv:list=field(default_factory=list)
+    thw:list=field(default_factory=list)
+    images:list=field(default_factory=list)
+    steps:list=field(default_factory=list)
     errors:list=field(default_factory=list)
     ext:list=field(default_factory=list)   # per token: placed by something other than sampling
-    answer:str|None=None; stop:str=''; generated:int=0; prompt_len:int=0
+    answer:str|None=None
+    stop:str=''
+    generated:int=0
+    prompt_len:int=0
 
     def add(self, enc:dict, lps=None, external:bool=False):
         "Append an encoded fragment (and its sampled log-probs; `external`: the policy did not sample it)."
         n = len(enc['input_ids'])
-        self.ids += enc['input_ids'].tolist(); self.mm += enc['mm_token_type_ids'].tolist()
+        self.ids += enc['input_ids'].tolist()
+        self.mm += enc['mm_token_type_ids'].tolist()
         self.roles += enc['roles'].tolist()
         self.lps += lps if lps is not None else [0.0] * n
         self.ext += [external] * n
         if len(enc['image_grid_thw']):
-            self.pv.append(enc['pixel_values']); self.thw.append(enc['image_grid_thw']); self.images += enc['images']
+            self.pv.append(enc['pixel_values'])
+            self.thw.append(enc['image_grid_thw'])
+            self.images += enc['images']
 
     def encoding(self) -> dict:
         ids = torch.tensor(self.ids)
@@ -123,6 +138,7 @@ class _Row:
                     roles=torch.tensor(self.roles), labels=torch.full_like(ids, -100),
                     pixel_values=torch.cat(self.pv), image_grid_thw=torch.cat(self.thw))
 
+# %% ../nbs/12_rollout.ipynb #8c98d911
 def _new_row(processor, sample, group:int, index:int, tcfg,
              context:Sequence=(),   # `Step`s already taken (e.g. the expert's), encoded after the prompt, not sampled
              restate:bool=True) -> _Row:
@@ -146,7 +162,8 @@ def _spans(tokenizer, ids:list[int]) -> tuple[str, list[tuple[int, int]]]:
     spans, prev = [], ''
     for i in range(len(ids)):
         cur = tokenizer.decode(ids[:i+1])
-        spans.append((len(prev), len(cur))); prev = cur
+        spans.append((len(prev), len(cur)))
+        prev = cur
     return prev, spans
 
 def generated_roles(tokenizer, ids:list[int]) -> tuple[str, list[int]]:
@@ -174,7 +191,8 @@ def _finish_turn(processor, row:_Row, text:str, closed:bool, cfg:RolloutConfig):
     view = row.ctx.view
     if not closed:
         row.steps.append(Step(thought='', raw=text, view=view))
-        row.stop = 'max_tokens' if row.generated >= cfg.max_new_tokens else 'unclosed'; return
+        row.stop = 'max_tokens' if row.generated >= cfg.max_new_tokens else 'unclosed'
+        return
     if '</answer>' in text[-12:]:
         m = re.search(r'<answer>([^<>]*)</answer>$', text)
         row.answer = m.group(1).strip() if m else None
@@ -182,11 +200,13 @@ def _finish_turn(processor, row:_Row, text:str, closed:bool, cfg:RolloutConfig):
         except ToolError as e: row.errors.append(e)
         th = re.search(r'<think>([^<>]*)</think>', text)
         row.steps.append(Step(thought=th.group(1) if th else '', answer=row.answer, raw=text, view=view))
-        row.stop = 'answer'; return
+        row.stop = 'answer'
+        return
     try:
         turn = parse_turn(text[:-len('<|im_end|>')] if text.endswith('<|im_end|>') else text)
         if turn.action is None: raise ToolError('bad_turn', 'a turn must end with an action or an answer')
-        obs = execute(turn.action, row.ctx); thought, action = turn.thought or '', turn.action
+        obs = execute(turn.action, row.ctx)
+        thought, action = turn.thought or '', turn.action
     except ToolError as e:
         obs, thought, action = Observation(f"error: {e.code} {e.message}", error=e), '', None
     if obs.error is not None: row.errors.append(obs.error)
@@ -209,13 +229,15 @@ def _stop_ids(tokenizer) -> set:
 def _sample(model, processor, rows:list[_Row], cfg:RolloutConfig, seed:int, stops:set, budget:int) -> list[tuple]:
     "One batched `generate` call: per row (new ids up to its first stop, their log-probs, whether a stop closed it)."
     from transformers import GenerationConfig
-    tok = processor.tokenizer; dev = next(model.parameters()).device
+    tok = processor.tokenizer
+    dev = next(model.parameters()).device
     batch = collate([r.encoding() for r in rows], tok.pad_token_id, padding_side='left')
     eos = tok.convert_tokens_to_ids('<|im_end|>')
     bad = [tok('<act>', add_special_tokens=False)['input_ids']] if cfg.no_tools else None
     sample = cfg.temperature > 0
     gc = GenerationConfig(do_sample=sample, temperature=cfg.temperature if sample else None,
-                          top_p=cfg.top_p if sample else None, top_k=0 if sample else None, max_new_tokens=budget, pad_token_id=tok.pad_token_id,
+                          top_p=cfg.top_p if sample else None, top_k=0 if sample else None, max_new_tokens=budget,
+                          pad_token_id=tok.pad_token_id,
                           eos_token_id=sorted(stops | {eos}), bad_words_ids=bad, output_logits=True,
                           return_dict_in_generate=True)
     extra = {} if stops else dict(stop_strings=list(STOP_STRINGS), tokenizer=tok)
@@ -243,6 +265,7 @@ def _opener(tok) -> int:
         raise ValueError("an arg_writer needs '=[' to be one token of the tokenizer (the project's tokenizers have it)")
     return i
 
+# %% ../nbs/12_rollout.ipynb #1ddedd8e
 @torch.no_grad()
 def generate_turn(model, processor, rows:list[_Row], cfg:RolloutConfig, seed:int,
                   arg_writer=None):   # (model, processor, items) -> value strings; items: (encoding, op, kind, sample)
@@ -262,7 +285,10 @@ def generate_turn(model, processor, rows:list[_Row], cfg:RolloutConfig, seed:int
         for i, (ids, lps, hit) in zip(todo, outs):
             hit, ids = hit and len(ids) <= left[i], ids[:left[i]]
             r = rows[i]
-            r.ids += ids; r.mm += [0] * len(ids); r.lps += lps[:len(ids)]; r.ext += [False] * len(ids)
+            r.ids += ids
+            r.mm += [0] * len(ids)
+            r.lps += lps[:len(ids)]
+            r.ext += [False] * len(ids)
             used[i] += len(ids)
             closed[i] = hit and bool(ids) and ids[-1] != opener
         if piece == 1: break
@@ -276,14 +302,16 @@ def generate_turn(model, processor, rows:list[_Row], cfg:RolloutConfig, seed:int
             values = arg_writer(model, processor, items)
             for r, (_, op, _), v in zip(r_, want, values):
                 ids = tok(v + ('],' if op == 'track' else '])'), add_special_tokens=False)['input_ids']
-                r.ids += ids; r.mm += [0] * len(ids); r.lps += [0.0] * len(ids); r.ext += [True] * len(ids)
+                r.ids += ids
+                r.mm += [0] * len(ids)
+                r.lps += [0.0] * len(ids)
+                r.ext += [True] * len(ids)
         todo = [i for i in todo if not closed[i]]
     for i, r in enumerate(rows):
         text, roles = generated_roles(tok, r.ids[starts[i]:])
         r.roles += roles
         r.generated += used[i]
         _finish_turn(processor, r, text, closed[i], cfg)
-
 
 # %% ../nbs/12_rollout.ipynb #6cfdc9dc
 def _to_trajectory(r:_Row) -> Trajectory:
@@ -295,6 +323,7 @@ def _to_trajectory(r:_Row) -> Trajectory:
                       tool_errors=r.errors, prompt_len=r.prompt_len, sample=r.sample, group=r.group, index=r.index,
                       external=torch.tensor(r.ext, dtype=torch.bool))
 
+# %% ../nbs/12_rollout.ipynb #967ca6f6
 def rollout(model,                              # the policy (eval mode is set)
             processor,                          # its processor
             samples:Sequence,                   # PixelWorld samples (or (image, question) pairs)
@@ -308,7 +337,8 @@ def rollout(model,                              # the policy (eval mode is set)
     cfg = cfg or rollout_config()
     G = group_size or cfg.group_size
     tcfg = tools_cfg or tool_config()
-    was_training = model.training; model.eval()
+    was_training = model.training
+    model.eval()
     if context is not None and len(context) != len(samples):
         raise ValueError(f"context has {len(context)} entries for {len(samples)} samples")
     ctx = context or [()] * len(samples)
@@ -362,27 +392,36 @@ def expert_steps(sample, tools_cfg=None, thought:str='look closer') -> list[Step
     ctx = ToolContext(image=px, cfg=tc) if px.ndim == 3 else ToolContext(frames=px, cfg=tc)
     steps = []
     for ps in sample.program:
-        a = step_to_action(ps, ctx.view); obs = execute(a, ctx)
+        a = step_to_action(ps, ctx.view)
+        obs = execute(a, ctx)
         steps.append(Step(thought=thought, action=a, observation=obs, view=ctx.view))
         if obs.new_view is not None: ctx.view = obs.new_view
     return steps + [Step(thought='so', answer=sample.answer)]
 
+# %% ../nbs/12_rollout.ipynb #a7f28ac4
 def imitation_warmup(model, processor, samples:Sequence, steps:int=60, batch_size:int=4, lr:float=5e-3,
                      tools_cfg=None, scale:Scale|None=None) -> list[float]:
     "Fit the policy to expert traces of `samples` (role-masked NLL on generated tokens); return the losses."
     pcfg = getattr(processor, 'policy_config', None) or policy_config()
     encs = [encode_conversation(processor, make_messages(_pixels(s), _question(s), expert_steps(s, tools_cfg),
-                                                         system=pcfg.system_prompt, max_frames=pcfg.max_frames)) for s in samples]
+                                                         system=pcfg.system_prompt,
+                                                         max_frames=pcfg.max_frames)) for s in samples]
     fabric = make_fabric(scale, devices=1, strategy='auto')
     opt = torch.optim.AdamW(model.parameters(), lr=lr)
     fmodel, opt = fabric.setup(model, opt)
-    fmodel.train(); rng = np.random.default_rng(0); losses = []
+    fmodel.train()
+    rng = np.random.default_rng(0)
+    losses = []
     for i in range(steps):
         pick = rng.choice(len(encs), min(batch_size, len(encs)), replace=False)
         b = collate([encs[j] for j in pick], processor.tokenizer.pad_token_id)
-        lp = token_logprobs(fmodel, b); m = generated_mask(b['roles']).to(lp.device).float()
+        lp = token_logprobs(fmodel, b)
+        m = generated_mask(b['roles']).to(lp.device).float()
         loss = -(lp * m).sum() / m.sum()
-        opt.zero_grad(); fabric.backward(loss); opt.step(); losses.append(loss.item())
+        opt.zero_grad()
+        fabric.backward(loss)
+        opt.step()
+        losses.append(loss.item())
     model.eval()
     return losses
 
@@ -408,14 +447,18 @@ def plot_step(traj:Trajectory, i:int, axes=None):
     if s.view is not None:
         x0, y0, x1, y1 = s.view.box
         axes[0].add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, ec='yellow', lw=1, ls='--'))
-    head = f"step {i+1}: " + (f"answer {s.answer!r}" if s.answer is not None else (s.raw[:60] if s.action is None else _short(s)))
-    axes[0].set_title(head, fontsize=8); axes[0].axis('off')
+    head = f"step {i+1}: " + (f"answer {s.answer!r}" if s.answer is not None
+                              else (s.raw[:60] if s.action is None else _short(s)))
+    axes[0].set_title(head, fontsize=8)
+    axes[0].axis('off')
     o = s.observation
     if o is not None and o.image is not None: axes[1].imshow(o.image)
-    axes[1].set_title(('think: ' + s.thought[:40] + '\n' if s.thought else '') + ('obs: ' + o.text[:50] if o is not None else ''), fontsize=8)
+    axes[1].set_title(('think: ' + s.thought[:40] + '\n' if s.thought else '')
+                      + ('obs: ' + o.text[:50] if o is not None else ''), fontsize=8)
     axes[1].axis('off')
     return axes
 
+# %% ../nbs/12_rollout.ipynb #0ff14f71
 def _short(s) -> str:
     from pixelis_nb.grammar import serialize_action
     return serialize_action(s.action)
@@ -431,6 +474,7 @@ def plot_trajectory(traj:Trajectory, max_steps:int=4):
     fig.tight_layout()
     return fig
 
+# %% ../nbs/12_rollout.ipynb #23288c65
 def trajectory_stepper(traj:Trajectory):
     "An ipywidgets stepper: a slider over the steps, each drawn with `plot_step`."
     import ipywidgets as W, matplotlib.pyplot as plt
@@ -438,7 +482,10 @@ def trajectory_stepper(traj:Trajectory):
     def show(i):
         with out:
             out.clear_output(wait=True)
-            fig, axes = plt.subplots(1, 2, figsize=(6, 3)); plot_step(traj, i, axes); plt.show()
+            fig, axes = plt.subplots(1, 2, figsize=(6, 3))
+            plot_step(traj, i, axes)
+            plt.show()
     sl = W.IntSlider(0, 0, max(0, len(traj.steps) - 1), description='step')
-    sl.observe(lambda ch: show(ch['new']), names='value'); show(0)
+    sl.observe(lambda ch: show(ch['new']), names='value')
+    show(0)
     return W.VBox([sl, out])

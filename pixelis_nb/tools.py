@@ -32,7 +32,8 @@ ERROR_CODES = ('unknown_op', 'bad_syntax', 'bad_arg', 'missing_arg', 'unknown_ar
 class ToolError(Exception):
     "A bad tool call: `code` (one of `ERROR_CODES`) and a `message` naming what was wrong."
     def __init__(self, code:str, message:str=''):
-        if code not in ERROR_CODES: raise ValueError(f"unknown ToolError code {code!r}; valid codes: {', '.join(ERROR_CODES)}")
+        if code not in ERROR_CODES:
+            raise ValueError(f"unknown ToolError code {code!r}; valid codes: {', '.join(ERROR_CODES)}")
         self.code, self.message = code, message
         super().__init__(f"{code}: {message}")
 
@@ -59,7 +60,8 @@ def to_view_coords(pts_px, view:View) -> list[int]:
     "Pixel box `[x0,y0,x1,y1]` or point `[x,y]` -> ints 0..1000 relative to `view` (clipped)."
     vx0, vy0, vx1, vy1 = view.box
     org, ext = (vx0, vy0), (max(vx1 - vx0, 1), max(vy1 - vy0, 1))
-    return [int(min(COORD_MAX, max(0, round(COORD_MAX * (p - org[a]) / ext[a])))) for p, a in zip(pts_px, _axes(len(pts_px)))]
+    return [int(min(COORD_MAX, max(0, round(COORD_MAX * (p - org[a]) / ext[a]))))
+            for p, a in zip(pts_px, _axes(len(pts_px)))]
 
 def from_view_coords(pts, view:View) -> list[int]:
     "Ints 0..1000 relative to `view` -> pixel box `[x0,y0,x1,y1]` or point `[x,y]` in the original image."
@@ -76,19 +78,23 @@ class ToolConfig:
     zoom_size:int=224            # long side of a zoomed view, pixels (the policy's input size)
     zoom_min_px:int=4            # smallest box side a zoom accepts, pixels
     max_output_pixels:int=unhashed(4096*4096) # zoom refuses an output with more pixels (~50 MB RGB); a limit: unhashed
-    seg_method:str='otsu'        # segmentation backend: floodfill, grabcut, watershed, otsu (default picked by measured IoU)
+    seg_method:str='otsu'        # segmentation backend: floodfill, grabcut, watershed, otsu
+                                 # (default picked by measured IoU)
     seg_tolerance:int=40         # flood-fill colour tolerance per channel
     seg_denoise:int=-1           # median-blur kernel before segmentation: 0 off, 3/5 always, -1 auto (3 when noisy)
     seg_noise_sigma:float=2.5    # auto: blur when the estimated noise sigma exceeds this (clean PixelWorld < 2)
     grabcut_iters:int=3          # GrabCut iterations
-    seg_flood:float=unhashed(0.8) # a mask 'floods' when this share leaks out of its box (point: of the image); unhashed:
-                                  # on PixelWorld's expert calls it never fires (tests/test_base.py)
+    seg_flood:float=unhashed(0.8) # a mask 'floods' when this share leaks out of its box (point: of the image);
+                                  # unhashed: on PixelWorld's expert calls it never fires (tests/test_base.py)
     track_backend:str='mil'      # tracking backend: mil, template, nano, vit
     track_verify:float=0.5       # a tracked box whose NCC with the first template falls below this is 'lost'
-    track_fallback:bool=True     # when a model tracker's box fails that check, fall back to template matching (and re-anchor)
+    track_fallback:bool=True     # when a model tracker's box fails that check, fall back to template matching
+                                 # (and re-anchor)
     track_search:float=1.0       # template search window margin, in box sizes
-    track_min_box:int=20         # model trackers (MIL, Nano, Vit) see frames upscaled until the box's short side reaches this
-    mil_search_win:int=6         # MIL search radius in original-frame pixels (scaled with the upscaling; OpenCV default 25)
+    track_min_box:int=20         # model trackers (MIL, Nano, Vit) see frames upscaled until the box's short side
+                                 # reaches this
+    mil_search_win:int=6         # MIL search radius in original-frame pixels (scaled with the upscaling;
+                                 # OpenCV default 25)
     mil_max_pos:int=50           # MIL positive samples per update (OpenCV default 100000)
     mil_max_neg:int=20           # MIL negative samples per update (OpenCV default 65)
     nano_backbone:str=''         # TrackerNano backbone ONNX (or $PIXELIS_NANO_BACKBONE)
@@ -104,6 +110,7 @@ class ToolConfig:
     temporal_color_dist:float=60.0 # max per-channel distance from the nearest palette colour
     obs_max_frames:int=16        # at most this many per-frame boxes spelled out in a track observation
 
+# %% ../nbs/10_tools.ipynb #14455ca7
 def tool_config(scale=None, **kw) -> ToolConfig:
     "The `ToolConfig` for a scale (user overrides under `tools.` applied)."
     return configure(ToolConfig, 'tools', {'nano': dict(zoom_size=64), 'tiny': dict(zoom_size=128)}, scale, **kw)
@@ -118,7 +125,8 @@ class ToolContext:
     cfg:ToolConfig=field(default_factory=ToolConfig)
 
     def __post_init__(self):
-        if (self.image is None) == (self.frames is None): raise ToolError('bad_image', 'a ToolContext needs exactly one of image or frames')
+        if (self.image is None) == (self.frames is None):
+            raise ToolError('bad_image', 'a ToolContext needs exactly one of image or frames')
         if self.image is not None: check_image(self.image)
         else: check_frames(self.frames)
         if self.view is None: self.view = View.full(self.image if self.image is not None else self.frames)
@@ -133,7 +141,8 @@ class ToolContext:
     def from_sample(cls, sample, cfg:ToolConfig|None=None):
         "The context of a PixelWorld `Sample` at the start of an episode (full view, frame 0)."
         sc = sample.scene
-        return cls(image=None if sc.is_video else sc.image, frames=sc.frames if sc.is_video else None, cfg=cfg or ToolConfig())
+        return cls(image=None if sc.is_video else sc.image, frames=sc.frames if sc.is_video else None,
+                   cfg=cfg or ToolConfig())
     def frame(self, t:int|None=None) -> np.ndarray:
         "The image, or frame `t` (default: the view's) of the video."
         if not self.is_video: return self.image
@@ -141,6 +150,7 @@ class ToolContext:
         check_frame_index(t, len(self.frames))
         return self.frames[t]
 
+# %% ../nbs/10_tools.ipynb #e3577366
 @dataclass
 class Observation:
     "What a tool call returns to the policy: text tokens, maybe an image, maybe an error, maybe a new view."
@@ -153,15 +163,20 @@ class Observation:
 # %% ../nbs/10_tools.ipynb #8101d194
 def check_image(img) -> np.ndarray:
     "An HxWx3 uint8 array, or `ToolError('bad_image')`."
-    if not isinstance(img, np.ndarray) or img.ndim != 3 or img.shape[2] != 3 or img.dtype != np.uint8 or min(img.shape[:2]) < 1:
-        raise ToolError('bad_image', f"expected an HxWx3 uint8 image, got {getattr(img, 'shape', type(img).__name__)} {getattr(img, 'dtype', '')}")
+    if (not isinstance(img, np.ndarray) or img.ndim != 3 or img.shape[2] != 3 or img.dtype != np.uint8
+            or min(img.shape[:2]) < 1):
+        raise ToolError('bad_image', f"expected an HxWx3 uint8 image, got "
+                                     f"{getattr(img, 'shape', type(img).__name__)} {getattr(img, 'dtype', '')}")
     return img
 
 def check_frames(frames) -> np.ndarray:
     "A TxHxWx3 uint8 array, or `ToolError('bad_image')`/`('not_video')`."
-    if isinstance(frames, np.ndarray) and frames.ndim == 3: raise ToolError('not_video', 'this operation needs a video (TxHxWx3), got a single image')
-    if not isinstance(frames, np.ndarray) or frames.ndim != 4 or frames.shape[3] != 3 or frames.dtype != np.uint8 or len(frames) < 1:
-        raise ToolError('bad_image', f"expected TxHxWx3 uint8 frames, got {getattr(frames, 'shape', type(frames).__name__)}")
+    if isinstance(frames, np.ndarray) and frames.ndim == 3:
+        raise ToolError('not_video', 'this operation needs a video (TxHxWx3), got a single image')
+    if (not isinstance(frames, np.ndarray) or frames.ndim != 4 or frames.shape[3] != 3 or frames.dtype != np.uint8
+            or len(frames) < 1):
+        raise ToolError('bad_image',
+                        f"expected TxHxWx3 uint8 frames, got {getattr(frames, 'shape', type(frames).__name__)}")
     return frames
 
 def check_frame_index(t, n:int) -> int:
@@ -170,33 +185,42 @@ def check_frame_index(t, n:int) -> int:
         raise ToolError('bad_frame', f"frame {t!r} out of range 0..{n-1}")
     return int(t)
 
+# %% ../nbs/10_tools.ipynb #f8782097
 def check_box(box, size:tuple, min_px:int=1) -> tuple:
     "A pixel box `(x0,y0,x1,y1)` inside an image of `size` (W, H) with sides >= `min_px`, or a `ToolError`."
-    if not isinstance(box, (list, tuple, np.ndarray)) or len(box) != 4 or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in box):
+    if (not isinstance(box, (list, tuple, np.ndarray)) or len(box) != 4
+            or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in box)):
         raise ToolError('bad_arg', f"a box is 4 integers [x0,y0,x1,y1], got {box!r}")
-    x0, y0, x1, y1 = (int(v) for v in box); W, H = size
-    if min(x0, y0) < 0 or x1 > W or y1 > H: raise ToolError('out_of_bounds', f"box {[x0, y0, x1, y1]} leaves the {W}x{H} image")
-    if x1 - x0 < min_px or y1 - y0 < min_px: raise ToolError('empty_box', f"box {[x0, y0, x1, y1]} is smaller than {min_px} px")
+    x0, y0, x1, y1 = (int(v) for v in box)
+    W, H = size
+    if min(x0, y0) < 0 or x1 > W or y1 > H:
+        raise ToolError('out_of_bounds', f"box {[x0, y0, x1, y1]} leaves the {W}x{H} image")
+    if x1 - x0 < min_px or y1 - y0 < min_px:
+        raise ToolError('empty_box', f"box {[x0, y0, x1, y1]} is smaller than {min_px} px")
     return (x0, y0, x1, y1)
 
 def check_point(pt, size:tuple) -> tuple:
     "A pixel point `(x,y)` inside an image of `size` (W, H), or a `ToolError`."
-    if not isinstance(pt, (list, tuple, np.ndarray)) or len(pt) != 2 or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in pt):
+    if (not isinstance(pt, (list, tuple, np.ndarray)) or len(pt) != 2
+            or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in pt)):
         raise ToolError('bad_arg', f"a point is 2 integers [x,y], got {pt!r}")
     x, y = int(pt[0]), int(pt[1])
-    if not (0 <= x < size[0] and 0 <= y < size[1]): raise ToolError('out_of_bounds', f"point {[x, y]} leaves the {size[0]}x{size[1]} image")
+    if not (0 <= x < size[0] and 0 <= y < size[1]):
+        raise ToolError('out_of_bounds', f"point {[x, y]} leaves the {size[0]}x{size[1]} image")
     return (x, y)
 
 # %% ../nbs/10_tools.ipynb #7c790f8c
 def demo_image(size:int=128) -> np.ndarray:
     "A synthetic test image: a red disc, a green square, a blue triangle and the word 'EXIT 42'."
-    img = np.full((size, size, 3), 30, np.uint8); s = size / 128
+    img = np.full((size, size, 3), 30, np.uint8)
+    s = size / 128
     cv2.circle(img, (int(30*s), int(30*s)), int(14*s), (220, 40, 40), -1)
     cv2.rectangle(img, (int(70*s), int(15*s)), (int(105*s), int(50*s)), (40, 200, 60), -1)
     tri = (np.array([[20, 110], [50, 110], [35, 80]]) * s).astype(np.int32)
     cv2.fillPoly(img, [tri], (50, 80, 230))
     cv2.rectangle(img, (int(62*s), int(78*s)), (int(124*s), int(104*s)), (235, 235, 235), -1)
-    cv2.putText(img, 'EXIT 42', (int(64*s), int(97*s)), cv2.FONT_HERSHEY_SIMPLEX, 0.5*s, (10, 10, 10), max(1, int(s)), cv2.LINE_AA)
+    cv2.putText(img, 'EXIT 42', (int(64*s), int(97*s)), cv2.FONT_HERSHEY_SIMPLEX, 0.5*s, (10, 10, 10), max(1, int(s)),
+                cv2.LINE_AA)
     return img
 
 def demo_video(T:int=12, size:int=96) -> np.ndarray:
@@ -220,11 +244,13 @@ class ZoomResult:
     image:np.ndarray
     box:tuple
 
+# %% ../nbs/10_tools.ipynb #cee666db
 def zoom(img:np.ndarray, # HxWx3 uint8
          args:ZoomArgs,   # box (pixels) and optional scale
          cfg:ToolConfig|None=None) -> ZoomResult:
     "Crop `args.box` from `img` and resize it (OpenCV area/linear interpolation)."
-    cfg = cfg or ToolConfig(); check_image(img)
+    cfg = cfg or ToolConfig()
+    check_image(img)
     x0, y0, x1, y1 = box = check_box(args.box, img.shape[1::-1], cfg.zoom_min_px)
     crop = img[y0:y1, x0:x1]
     s = args.scale if args.scale is not None else cfg.zoom_size / max(x1 - x0, y1 - y0)
@@ -270,21 +296,29 @@ def mask_iou(a:np.ndarray, b:np.ndarray) -> float:
 # %% ../nbs/10_tools.ipynb #83470cc9
 def _grow(box, size, margin:float=0.25, min_px:int=4) -> tuple:
     "Grow a pixel box by `margin` of its size (at least `min_px`), clipped to the image."
-    x0, y0, x1, y1 = box; W, H = size
+    x0, y0, x1, y1 = box
+    W, H = size
     mx, my = max(min_px, int((x1 - x0) * margin)), max(min_px, int((y1 - y0) * margin))
     return (max(0, x0 - mx), max(0, y0 - my), min(W, x1 + mx), min(H, y1 + my))
 
 def _seg_floodfill(img, point, box, cfg) -> np.ndarray:
     h, w = img.shape[:2]
-    mask = np.zeros((h + 2, w + 2), np.uint8); tol = (cfg.seg_tolerance,) * 3
-    cv2.floodFill(img, mask, tuple(int(v) for v in point), 0, tol, tol, 4 | cv2.FLOODFILL_MASK_ONLY | cv2.FLOODFILL_FIXED_RANGE | (255 << 8))
+    mask = np.zeros((h + 2, w + 2), np.uint8)
+    tol = (cfg.seg_tolerance,) * 3
+    cv2.floodFill(img, mask, tuple(int(v) for v in point), 0, tol, tol,
+                  4 | cv2.FLOODFILL_MASK_ONLY | cv2.FLOODFILL_FIXED_RANGE | (255 << 8))
     return mask[1:-1, 1:-1] > 0
 
+# %% ../nbs/10_tools.ipynb #639fa505
 def _seg_grabcut(img, point, box, cfg) -> np.ndarray:
-    if box is None: box = _grow(mask_box(_seg_floodfill(img, point, None, cfg)) or (point[0], point[1], point[0] + 1, point[1] + 1), img.shape[1::-1])
+    if box is None:
+        box = _grow(mask_box(_seg_floodfill(img, point, None, cfg)) or (point[0], point[1], point[0] + 1, point[1] + 1),
+                    img.shape[1::-1])
     X0, Y0, X1, Y1 = roi = _grow(box, img.shape[1::-1], 0.15)
-    sub = np.ascontiguousarray(img[Y0:Y1, X0:X1]); out = np.zeros(img.shape[:2], bool)
-    m = np.zeros(sub.shape[:2], np.uint8); bgd, fgd = np.zeros((1, 65)), np.zeros((1, 65))
+    sub = np.ascontiguousarray(img[Y0:Y1, X0:X1])
+    out = np.zeros(img.shape[:2], bool)
+    m = np.zeros(sub.shape[:2], np.uint8)
+    bgd, fgd = np.zeros((1, 65)), np.zeros((1, 65))
     x0, y0, x1, y1 = box
     rect = (x0 - X0, y0 - Y0, max(1, x1 - x0), max(1, y1 - y0))
     if rect[2] >= sub.shape[1] - 1 and rect[3] >= sub.shape[0] - 1: rect = (1, 1, sub.shape[1] - 2, sub.shape[0] - 2)
@@ -293,25 +327,37 @@ def _seg_grabcut(img, point, box, cfg) -> np.ndarray:
     out[Y0:Y1, X0:X1] = (m == cv2.GC_FGD) | (m == cv2.GC_PR_FGD)
     return out
 
+# %% ../nbs/10_tools.ipynb #5a7a3633
 def _seg_watershed(img, point, box, cfg) -> np.ndarray:
-    if box is None: box = _grow(mask_box(_seg_floodfill(img, point, None, cfg)) or (point[0], point[1], point[0] + 1, point[1] + 1), img.shape[1::-1], 0.1, 2)
+    if box is None:
+        box = _grow(mask_box(_seg_floodfill(img, point, None, cfg)) or (point[0], point[1], point[0] + 1, point[1] + 1),
+                    img.shape[1::-1], 0.1, 2)
     X0, Y0, X1, Y1 = _grow(box, img.shape[1::-1], 0.15, 2)
-    sub = np.ascontiguousarray(img[Y0:Y1, X0:X1]); markers = np.zeros(sub.shape[:2], np.int32)
+    sub = np.ascontiguousarray(img[Y0:Y1, X0:X1])
+    markers = np.zeros(sub.shape[:2], np.int32)
     markers[0, :] = markers[-1, :] = markers[:, 0] = markers[:, -1] = 1
     x0, y0, x1, y1 = box
-    markers[:max(0, y0 - Y0), :] = 1; markers[y1 - Y0:, :] = 1; markers[:, :max(0, x0 - X0)] = 1; markers[:, x1 - X0:] = 1
+    markers[:max(0, y0 - Y0), :] = 1
+    markers[y1 - Y0:, :] = 1
+    markers[:, :max(0, x0 - X0)] = 1
+    markers[:, x1 - X0:] = 1
     cv2.circle(markers, (point[0] - X0, point[1] - Y0), 1, 2, -1)
     cv2.watershed(sub, markers)
     fg = (markers == 2).astype(np.uint8)  # watershed lines (-1) next to the object belong to it
     fg |= ((markers == -1) & (cv2.dilate(fg, np.ones((3, 3), np.uint8)) > 0)).astype(np.uint8)
-    out = np.zeros(img.shape[:2], bool); out[Y0:Y1, X0:X1] = fg > 0
+    out = np.zeros(img.shape[:2], bool)
+    out[Y0:Y1, X0:X1] = fg > 0
     return out
 
+# %% ../nbs/10_tools.ipynb #51867468
 def _seg_otsu(img, point, box, cfg) -> np.ndarray:
     size = img.shape[1::-1]
-    if box is None: box = _grow(mask_box(_seg_floodfill(img, point, None, cfg)) or (point[0], point[1], point[0] + 1, point[1] + 1), size, 0.5, 3)
+    if box is None:
+        box = _grow(mask_box(_seg_floodfill(img, point, None, cfg)) or (point[0], point[1], point[0] + 1, point[1] + 1),
+                    size, 0.5, 3)
     X0, Y0, X1, Y1 = _grow(box, size, 0.2, 3)
-    sub = img[Y0:Y1, X0:X1].astype(np.int16); px, py = point[0] - X0, point[1] - Y0
+    sub = img[Y0:Y1, X0:X1].astype(np.int16)
+    px, py = point[0] - X0, point[1] - Y0
     seed = np.median(sub[max(0, py - 1):py + 2, max(0, px - 1):px + 2].reshape(-1, 3), 0)
     d = np.clip(np.abs(sub - seed).max(-1), 0, 255).astype(np.uint8)
     _, m = cv2.threshold(d, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
@@ -337,18 +383,29 @@ def segment(img:np.ndarray,     # HxWx3 uint8
             method:str|None=None, # backend; default `cfg.seg_method`
            ) -> SegmentResult:
     "Segment the object under `args.point` / inside `args.box` with an OpenCV method."
-    cfg = cfg or ToolConfig(); check_image(img); size = img.shape[1::-1]
+    cfg = cfg or ToolConfig()
+    check_image(img)
+    size = img.shape[1::-1]
     method = method or cfg.seg_method
-    if method not in SEG_METHODS: raise ToolError('backend_unavailable', f"unknown segmentation method {method!r}; valid: {', '.join(SEG_METHODS)}")
+    if method not in SEG_METHODS:
+        raise ToolError('backend_unavailable',
+                        f"unknown segmentation method {method!r}; valid: {', '.join(SEG_METHODS)}")
     if args.point is None and args.box is None: raise ToolError('missing_arg', 'segment needs a point or a box')
     box = check_box(args.box, size) if args.box is not None else None
-    point = check_point(args.point, size) if args.point is not None else ((box[0] + box[2] - 1) // 2, (box[1] + box[3] - 1) // 2)
-    if box is not None and not (box[0] <= point[0] < box[2] and box[1] <= point[1] < box[3]): raise ToolError('bad_arg', f"point {list(point)} lies outside box {list(box)}")
+    point = (check_point(args.point, size) if args.point is not None
+             else ((box[0] + box[2] - 1) // 2, (box[1] + box[3] - 1) // 2))
+    if box is not None and not (box[0] <= point[0] < box[2] and box[1] <= point[1] < box[3]):
+        raise ToolError('bad_arg', f"point {list(point)} lies outside box {list(box)}")
     k = cfg.seg_denoise if cfg.seg_denoise >= 0 else (3 if estimate_noise(img) > cfg.seg_noise_sigma else 0)
     src = cv2.medianBlur(img, k) if k > 1 else np.ascontiguousarray(img)
-    mask = SEG_METHODS[method](src, point, box, cfg); raw = int(mask.sum())
-    if box is not None: clip = np.zeros_like(mask); clip[box[1]:box[3], box[0]:box[2]] = True; mask &= clip
-    area = int(mask.sum()); x0, y0, x1, y1 = box or (0, 0) + size
+    mask = SEG_METHODS[method](src, point, box, cfg)
+    raw = int(mask.sum())
+    if box is not None:
+        clip = np.zeros_like(mask)
+        clip[box[1]:box[3], box[0]:box[2]] = True
+        mask &= clip
+    area = int(mask.sum())
+    x0, y0, x1, y1 = box or (0, 0) + size
     fill, leak = area / ((x1 - x0) * (y1 - y0)), (raw - area) / max(1, raw)
     flooded = leak > cfg.seg_flood if box is not None else fill > cfg.seg_flood
     return SegmentResult(mask, mask_box(mask), area, method, fill, leak, flooded)
@@ -370,8 +427,10 @@ class TrackResult:
 def box_iou(a, b) -> float:
     "IoU of two pixel boxes `(x0,y0,x1,y1)` (exclusive); 0 if either is None."
     if a is None or b is None: return 0.0
-    iw = max(0, min(a[2], b[2]) - max(a[0], b[0])); ih = max(0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = iw * ih; u = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    iw = max(0, min(a[2], b[2]) - max(a[0], b[0]))
+    ih = max(0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = iw * ih
+    u = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
     return float(inter / u) if u > 0 else 0.0
 
 # %% ../nbs/10_tools.ipynb #5b6d3b19
@@ -383,50 +442,72 @@ def _make_cv_tracker(backend:str, cfg:ToolConfig, k:int=1):
     "An OpenCV tracker object for `backend` (mil, nano, vit), or ToolError if its model files are missing."
     if backend == 'mil':
         p = cv2.TrackerMIL_Params()
-        p.samplerSearchWinSize, p.samplerTrackMaxPosNum, p.samplerTrackMaxNegNum = float(cfg.mil_search_win * k), cfg.mil_max_pos, cfg.mil_max_neg
+        p.samplerSearchWinSize, p.samplerTrackMaxPosNum, p.samplerTrackMaxNegNum = (
+            float(cfg.mil_search_win * k), cfg.mil_max_pos, cfg.mil_max_neg)
         return cv2.TrackerMIL_create(p)
     if backend == 'nano':
-        bb, nh = _model_path(cfg.nano_backbone, 'PIXELIS_NANO_BACKBONE'), _model_path(cfg.nano_neckhead, 'PIXELIS_NANO_NECKHEAD')
+        bb, nh = (_model_path(cfg.nano_backbone, 'PIXELIS_NANO_BACKBONE'),
+                  _model_path(cfg.nano_neckhead, 'PIXELIS_NANO_NECKHEAD'))
         for f in (bb, nh):
-            if not f or not Path(f).exists(): raise ToolError('backend_unavailable', f"TrackerNano needs its ONNX files (tools.nano_backbone, tools.nano_neckhead); missing: {f or '(not set)'}")
-        p = cv2.TrackerNano_Params(); p.backbone, p.neckhead = bb, nh
+            if not f or not Path(f).exists():
+                raise ToolError('backend_unavailable', "TrackerNano needs its ONNX files "
+                                f"(tools.nano_backbone, tools.nano_neckhead); missing: {f or '(not set)'}")
+        p = cv2.TrackerNano_Params()
+        p.backbone, p.neckhead = bb, nh
         try: return cv2.TrackerNano_create(p)
-        except cv2.error as e: raise ToolError('backend_unavailable', f"OpenCV could not load the TrackerNano models: {str(e).strip()[-120:]}")
+        except cv2.error as e:
+            raise ToolError('backend_unavailable',
+                            f"OpenCV could not load the TrackerNano models: {str(e).strip()[-120:]}")
     if backend == 'vit':
         f = _model_path(cfg.vit_model, 'PIXELIS_VIT_MODEL')
-        if not f or not Path(f).exists(): raise ToolError('backend_unavailable', f"TrackerVit needs its ONNX file (tools.vit_model); missing: {f or '(not set)'}")
-        p = cv2.TrackerVit_Params(); p.net = f
+        if not f or not Path(f).exists():
+            raise ToolError('backend_unavailable',
+                            f"TrackerVit needs its ONNX file (tools.vit_model); missing: {f or '(not set)'}")
+        p = cv2.TrackerVit_Params()
+        p.net = f
         try: return cv2.TrackerVit_create(p)
-        except cv2.error as e: raise ToolError('backend_unavailable', f"OpenCV could not load the TrackerVit model: {str(e).strip()[-120:]}")
+        except cv2.error as e:
+            raise ToolError('backend_unavailable',
+                            f"OpenCV could not load the TrackerVit model: {str(e).strip()[-120:]}")
     raise ToolError('backend_unavailable', f"unknown tracker {backend!r}; valid: {', '.join(TRACK_BACKENDS)}")
 
+# %% ../nbs/10_tools.ipynb #577cb80f
 def _ncc(a:np.ndarray, b:np.ndarray) -> float:
     "Normalised cross-correlation of two equally sized patches (after resizing b to a)."
     if a.shape != b.shape: b = cv2.resize(b, a.shape[1::-1])
-    return float(cv2.matchTemplate(b, a, cv2.TM_CCOEFF_NORMED)[0, 0]) if a.std() > 0 and b.std() > 0 else float((a == b).all())
+    return (float(cv2.matchTemplate(b, a, cv2.TM_CCOEFF_NORMED)[0, 0]) if a.std() > 0 and b.std() > 0
+            else float((a == b).all()))
 
 # %% ../nbs/10_tools.ipynb #c13e13a9
 def _unscale_box(b, k:int, size:tuple) -> tuple:
     "A box found on frames upscaled `k` times, in original pixels: each side rounded to nearest, never empty."
-    x0, y0, x1, y1 = (math.floor(v / k + 0.5) for v in b); W, H = size
+    x0, y0, x1, y1 = (math.floor(v / k + 0.5) for v in b)
+    W, H = size
     x0, y0 = min(x0, W - 1), min(y0, H - 1)
     return (x0, y0, min(W, max(x1, x0 + 1)), min(H, max(y1, y0 + 1)))
 
 # %% ../nbs/10_tools.ipynb #1f314708
 def _match(f:np.ndarray, tmpl:np.ndarray, last:tuple, cfg:ToolConfig) -> tuple:
     "Template matching (NCC) in a window around the last box: (box, score)."
-    H, W = f.shape[:2]; bh, bw = tmpl.shape[:2]; m = int(cfg.track_search * max(bw, bh))
-    X0, Y0 = max(0, last[0] - m), max(0, last[1] - m); X1, Y1 = min(W, last[2] + m), min(H, last[3] + m)
+    H, W = f.shape[:2]
+    bh, bw = tmpl.shape[:2]
+    m = int(cfg.track_search * max(bw, bh))
+    X0, Y0 = max(0, last[0] - m), max(0, last[1] - m)
+    X1, Y1 = min(W, last[2] + m), min(H, last[3] + m)
     if X1 - X0 < bw or Y1 - Y0 < bh: X0, Y0, X1, Y1 = 0, 0, W, H  # window smaller than the template: search all
     _, score, _, (mx, my) = cv2.minMaxLoc(cv2.matchTemplate(f[Y0:Y1, X0:X1], tmpl, cv2.TM_CCOEFF_NORMED))
     return (X0 + mx, Y0 + my, X0 + mx + bw, Y0 + my + bh), (score if np.isfinite(score) else -1.0)
 
+# %% ../nbs/10_tools.ipynb #e67fe243
 def _track_dir(frames, box, t, step, backend, cfg, k:int=1):
     "Track from frame `t` in direction `step` (+1/-1); yields (frame, box|None)."
-    H, W = frames.shape[1:3]; x0, y0, x1, y1 = box
+    H, W = frames.shape[1:3]
+    x0, y0, x1, y1 = box
     tmpl = frames[t][y0:y1, x0:x1]
     def start(f, b):
-        trk = _make_cv_tracker(backend, cfg, k); trk.init(f, (b[0], b[1], b[2] - b[0], b[3] - b[1])); return trk
+        trk = _make_cv_tracker(backend, cfg, k)
+        trk.init(f, (b[0], b[1], b[2] - b[0], b[3] - b[1]))
+        return trk
     trk = None if backend == 'template' else start(frames[t], box)
     last = box
     for s in range(t + step, len(frames) if step > 0 else -1, step):
@@ -434,29 +515,36 @@ def _track_dir(frames, box, t, step, backend, cfg, k:int=1):
         if trk is not None:
             ok, (rx, ry, rw, rh) = trk.update(f)
             nb = (max(0, int(rx)), max(0, int(ry)), min(W, int(rx + rw)), min(H, int(ry + rh)))
-            good = ok and nb[2] > nb[0] and nb[3] > nb[1] and _ncc(tmpl, f[nb[1]:nb[3], nb[0]:nb[2]]) >= cfg.track_verify
+            good = (ok and nb[2] > nb[0] and nb[3] > nb[1]
+                    and _ncc(tmpl, f[nb[1]:nb[3], nb[0]:nb[2]]) >= cfg.track_verify)
         if not good and (trk is None or cfg.track_fallback):
-            nb, score = _match(f, tmpl, last, cfg); good = score >= cfg.track_verify
+            nb, score = _match(f, tmpl, last, cfg)
+            good = score >= cfg.track_verify
             if good and trk is not None: trk = start(f, nb)  # re-anchor the model tracker on the template's box
         if good: last = nb
         yield s, (nb if good else None)
 
 TRACK_BACKENDS = ('mil', 'template', 'nano', 'vit')
 
+# %% ../nbs/10_tools.ipynb #e8e0d7f1
 def track(frames:np.ndarray, # TxHxWx3 uint8
           args:TrackArgs,    # box at frame t (pixels)
           cfg:ToolConfig|None=None,
           backend:str|None=None) -> TrackResult:
     "Track `args.box` from frame `args.t` through the whole clip, forward and backward."
-    cfg = cfg or ToolConfig(); check_frames(frames)
+    cfg = cfg or ToolConfig()
+    check_frames(frames)
     backend = backend or cfg.track_backend
-    if backend not in TRACK_BACKENDS: raise ToolError('backend_unavailable', f"unknown tracker {backend!r}; valid: {', '.join(TRACK_BACKENDS)}")
+    if backend not in TRACK_BACKENDS:
+        raise ToolError('backend_unavailable', f"unknown tracker {backend!r}; valid: {', '.join(TRACK_BACKENDS)}")
     t = check_frame_index(args.t, len(frames))
     box = check_box(args.box, frames.shape[2:0:-1], 2)
     k = 1 if backend == 'template' else min(8, math.ceil(cfg.track_min_box / min(box[2] - box[0], box[3] - box[1])))
-    src = frames if k == 1 else np.stack([cv2.resize(f, None, fx=k, fy=k, interpolation=cv2.INTER_LINEAR) for f in frames])
+    src = (frames if k == 1
+           else np.stack([cv2.resize(f, None, fx=k, fy=k, interpolation=cv2.INTER_LINEAR) for f in frames]))
     H, W = frames.shape[1:3]
-    boxes = [None] * len(frames); boxes[t] = box
+    boxes = [None] * len(frames)
+    boxes[t] = box
     for step in (1, -1):
         for s, b in _track_dir(src, tuple(v * k for v in box), t, step, backend, cfg, k):
             boxes[s] = None if b is None else _unscale_box(b, k, (W, H))
@@ -482,25 +570,31 @@ def ocr_engine(threads:int=1,     # onnxruntime intra-op threads (1 is fastest w
     "A process-wide rapidocr engine (loads the bundled PP-OCR ONNX models on first use)."
     from rapidocr import RapidOCR
     return RapidOCR(params={'Global.log_level': 'error', 'EngineConfig.onnxruntime.intra_op_num_threads': threads,
-                            'EngineConfig.onnxruntime.inter_op_num_threads': 1, 'Det.limit_side_len': det_side, 'Det.limit_type': 'min'})
+                            'EngineConfig.onnxruntime.inter_op_num_threads': 1, 'Det.limit_side_len': det_side,
+                            'Det.limit_type': 'min'})
 
 # %% ../nbs/10_tools.ipynb #987aa0b1
 def _ocr_prep(crop:np.ndarray, min_h:int) -> np.ndarray:
     "Upscale a small crop to height >= `min_h` and pad it with its border colour."
     h, w = crop.shape[:2]
-    if h < min_h: s = min_h / h; crop = cv2.resize(crop, (max(1, round(w * s)), min_h), interpolation=cv2.INTER_CUBIC)
+    if h < min_h:
+        s = min_h / h
+        crop = cv2.resize(crop, (max(1, round(w * s)), min_h), interpolation=cv2.INTER_CUBIC)
     p = max(2, crop.shape[0] // 8)
     return cv2.copyMakeBorder(crop, p, p, p, p, cv2.BORDER_REPLICATE)
 
+# %% ../nbs/10_tools.ipynb #5e25ae7e
 def ocr(img:np.ndarray,  # HxWx3 uint8
         args:OCRArgs,    # box (pixels) or None
         cfg:ToolConfig|None=None,
         fast:bool|None=None, # recognition only (default `cfg.ocr_fast`)
        ) -> OCRResult:
     "Read the text in `args.box` with rapidocr (PP-OCR ONNX)."
-    cfg = cfg or ToolConfig(); check_image(img)
+    cfg = cfg or ToolConfig()
+    check_image(img)
     fast = cfg.ocr_fast if fast is None else fast
-    x0, y0, x1, y1 = check_box(args.box, img.shape[1::-1], 2) if args.box is not None else (0, 0, img.shape[1], img.shape[0])
+    x0, y0, x1, y1 = (check_box(args.box, img.shape[1::-1], 2) if args.box is not None
+                      else (0, 0, img.shape[1], img.shape[0]))
     crop = _ocr_prep(np.ascontiguousarray(img[y0:y1, x0:x1]), cfg.ocr_min_height)
     eng = ocr_engine(cfg.ocr_threads, cfg.ocr_det_side)
     if fast:
@@ -510,7 +604,9 @@ def ocr(img:np.ndarray,  # HxWx3 uint8
         r = eng(crop, use_det=True, use_cls=True, use_rec=True)
         if r.boxes is None or r.txts is None: txts, scores = [], []
         else:
-            order = sorted(range(len(r.txts)), key=lambda i: (round(float(np.mean(r.boxes[i][:, 1])) / max(8, crop.shape[0] / 10)), float(r.boxes[i][:, 0].min())))
+            order = sorted(range(len(r.txts)),
+                           key=lambda i: (round(float(np.mean(r.boxes[i][:, 1])) / max(8, crop.shape[0] / 10)),
+                                          float(r.boxes[i][:, 0].min())))
             txts, scores = [r.txts[i] for i in order], [r.scores[i] for i in order]
     conf = float(np.mean(scores)) if scores else 0.0
     text = ' '.join(t.strip() for t in txts if t.strip())
@@ -544,13 +640,17 @@ def _padded_iou(a:np.ndarray, b:np.ndarray) -> float:
     "IoU of two bool masks aligned at their centres."
     H, W = max(a.shape[0], b.shape[0]), max(a.shape[1], b.shape[1])
     def pad(m):
-        out = np.zeros((H, W), bool); y, x = (H - m.shape[0]) // 2, (W - m.shape[1]) // 2
-        out[y:y + m.shape[0], x:x + m.shape[1]] = m; return out
+        out = np.zeros((H, W), bool)
+        y, x = (H - m.shape[0]) // 2, (W - m.shape[1]) // 2
+        out[y:y + m.shape[0], x:x + m.shape[1]] = m
+        return out
     return mask_iou(pad(a), pad(b))
 
 def shape_fits(m:np.ndarray) -> dict:
     "IoU of a component mask with each PixelWorld shape rasterised at nearby sizes (best size per shape)."
-    x0, y0, x1, y1 = mask_box(m); c = m[y0:y1, x0:x1]; n = max(c.shape)
+    x0, y0, x1, y1 = mask_box(m)
+    c = m[y0:y1, x0:x1]
+    n = max(c.shape)
     return {k: max(_padded_iou(c, shape_prototype(k, s)) for s in range(max(2, n - 1), n + 3)) for k in SHAPES}
 
 def classify_shape(m:np.ndarray) -> tuple[str, float]:
@@ -561,9 +661,11 @@ def classify_shape(m:np.ndarray) -> tuple[str, float]:
 def frame_stats(frame:np.ndarray, cfg:ToolConfig|None=None) -> list[dict]:
     "Per-frame colour/shape statistics: one dict (color, shape, fits, box, area) per palette-coloured component."
     cfg = cfg or ToolConfig()
-    names = list(COLORS); pal = np.array([COLORS[k] for k in names], np.int16)
+    names = list(COLORS)
+    pal = np.array([COLORS[k] for k in names], np.int16)
     d = np.abs(frame.astype(np.int16)[:, :, None, :] - pal[None, None]).max(-1)
-    lab = d.argmin(-1); ok = d.min(-1) <= cfg.temporal_color_dist
+    lab = d.argmin(-1)
+    ok = d.min(-1) <= cfg.temporal_color_dist
     out = []
     for ci in np.unique(lab[ok]):
         n, cc, st, _ = cv2.connectedComponentsWithStats(((lab == ci) & ok).astype(np.uint8), connectivity=8)
@@ -571,12 +673,14 @@ def frame_stats(frame:np.ndarray, cfg:ToolConfig|None=None) -> list[dict]:
             x, y, w, h, a = (int(v) for v in st[j])
             if a < cfg.temporal_min_area: continue
             fits = shape_fits(cc[y:y+h, x:x+w] == j)
-            out.append(dict(color=names[ci], shape=max(fits, key=fits.get), fits=fits, box=(x, y, x + w, y + h), area=a))
+            out.append(dict(color=names[ci], shape=max(fits, key=fits.get), fits=fits, box=(x, y, x + w, y + h),
+                            area=a))
     return out
 
 def matches_query(c:dict, q:dict, slack:float=0.0) -> bool:
     "Does a component match the query's colour and shape (shape fit within `slack` of its best fit)?"
-    return q['color'] in (None, c['color']) and (q['shape'] is None or c['fits'][q['shape']] >= max(c['fits'].values()) - slack)
+    return (q['color'] in (None, c['color'])
+            and (q['shape'] is None or c['fits'][q['shape']] >= max(c['fits'].values()) - slack))
 
 # %% ../nbs/10_tools.ipynb #15d2984e
 EVENT_WORDS = {'appear': 'appear', 'appears': 'appear', 'disappear': 'disappear', 'disappears': 'disappear',
@@ -588,7 +692,9 @@ def parse_query(query:str) -> dict:
     plural = {v: k for k, v in PLURALS.items()}
     color = next((w for w in words if w in COLORS), None)
     shape = next((plural.get(w, w) for w in words if w in SHAPES or w in plural), None)
-    if color is None and shape is None: raise ToolError('bad_arg', f"query {query!r} names no known colour ({', '.join(COLORS)}) or shape ({', '.join(SHAPES)})")
+    if color is None and shape is None:
+        raise ToolError('bad_arg',
+                        f"query {query!r} names no known colour ({', '.join(COLORS)}) or shape ({', '.join(SHAPES)})")
     return dict(color=color, shape=shape, event=next((EVENT_WORDS[w] for w in words if w in EVENT_WORDS), None))
 
 def _longest_run(flags) -> tuple:
@@ -606,8 +712,10 @@ def temporal(frames:np.ndarray, # TxHxWx3 uint8
              args:TemporalArgs,
              cfg:ToolConfig|None=None) -> TemporalResult:
     "Localize the query's event (or presence/motion) in time from per-frame colour/shape statistics."
-    cfg = cfg or ToolConfig(); check_frames(frames)
-    if not isinstance(args.query, str) or not args.query.strip(): raise ToolError('bad_arg', 'temporal needs a non-empty query string')
+    cfg = cfg or ToolConfig()
+    check_frames(frames)
+    if not isinstance(args.query, str) or not args.query.strip():
+        raise ToolError('bad_arg', 'temporal needs a non-empty query string')
     q = parse_query(args.query)
     hits = [[c for c in frame_stats(f, cfg) if matches_query(c, q, cfg.temporal_shape_slack)] for f in frames]
     p = [bool(h) for h in hits]
@@ -621,11 +729,13 @@ def temporal(frames:np.ndarray, # TxHxWx3 uint8
         for t in range(1, len(p)):
             if p[t] and p[t - 1]:
                 x0, y0, x1, y1 = max(hits[t], key=lambda c: c['area'])['box']
-                scores[t] = float(np.abs(frames[t, y0:y1, x0:x1].astype(np.int16) - frames[t - 1, y0:y1, x0:x1]).mean() > 2)
+                scores[t] = float(np.abs(frames[t, y0:y1, x0:x1].astype(np.int16)
+                                         - frames[t - 1, y0:y1, x0:x1]).mean() > 2)
     else: scores = [float(v) for v in p]
     t0, t1 = _longest_run([s > 0 for s in scores])
     return TemporalResult(t0, t1, q, scores)
 
+# %% ../nbs/10_tools.ipynb #fba4ee00
 def interval_iou(a:tuple, b:tuple) -> float:
     "IoU of two inclusive frame intervals (0 if either is missing)."
     if a[0] is None or b[0] is None: return 0.0
@@ -650,14 +760,19 @@ def _check_backend(op:str, name:str, cfg:ToolConfig) -> tuple[bool, str]:
     if op in ('zoom', 'segment', 'temporal'): return True, f'OpenCV {cv2.__version__}'
     if op == 'track':
         if name in ('mil', 'template'): return True, f'OpenCV {cv2.__version__}'
-        try: _make_cv_tracker(name, cfg); return True, 'model files loaded'
+        try:
+            _make_cv_tracker(name, cfg)
+            return True, 'model files loaded'
         except ToolError as e: return False, e.message
     if op == 'ocr':
-        if importlib.util.find_spec('rapidocr') is None or importlib.util.find_spec('onnxruntime') is None: return False, 'pip install rapidocr onnxruntime'
+        if importlib.util.find_spec('rapidocr') is None or importlib.util.find_spec('onnxruntime') is None:
+            return False, 'pip install rapidocr onnxruntime'
         ms = _ocr_models()
-        return (True, 'bundled ' + ', '.join(m.stem for m in ms)) if ms else (False, 'rapidocr has no bundled models (first use would download them)')
+        return ((True, 'bundled ' + ', '.join(m.stem for m in ms)) if ms
+                else (False, 'rapidocr has no bundled models (first use would download them)'))
     return False, 'unknown'
 
+# %% ../nbs/10_tools.ipynb #8ab4ec58
 def backend_info(cfg:ToolConfig|None=None) -> list[dict]:
     "One row per (operation, backend): availability, whether it is the default, and a detail string."
     cfg = cfg or ToolConfig()
@@ -673,10 +788,13 @@ def _px_box(args:dict, key:str, view:View, required:bool=True, min_px:int=1):
         if required: raise ToolError('missing_arg', f"missing argument {key!r}")
         return None
     v, n = args[key], (4 if key == 'box' else 2)
-    if not isinstance(v, (list, tuple)) or len(v) != n or not all(isinstance(x, int) and not isinstance(x, bool) for x in v):
+    if (not isinstance(v, (list, tuple)) or len(v) != n
+            or not all(isinstance(x, int) and not isinstance(x, bool) for x in v)):
         raise ToolError('bad_arg', f"{key} must be {n} integers 0..{COORD_MAX}, got {v!r}")
-    if not all(0 <= x <= COORD_MAX for x in v): raise ToolError('out_of_bounds', f"{key} {list(v)} leaves 0..{COORD_MAX}")
-    if n == 4 and (v[2] <= v[0] or v[3] <= v[1]): raise ToolError('empty_box', f"box {list(v)} is empty (need x0<x1 and y0<y1)")
+    if not all(0 <= x <= COORD_MAX for x in v):
+        raise ToolError('out_of_bounds', f"{key} {list(v)} leaves 0..{COORD_MAX}")
+    if n == 4 and (v[2] <= v[0] or v[3] <= v[1]):
+        raise ToolError('empty_box', f"box {list(v)} is empty (need x0<x1 and y0<y1)")
     px = from_view_coords(list(v), view)
     if n == 4 and (px[2] - px[0] < min_px or px[3] - px[1] < min_px):
         vx0, vy0, vx1, vy1 = view.box
@@ -691,13 +809,15 @@ def _view_image(ctx:ToolContext, view:View) -> np.ndarray:
     "The pixels the policy sees for a view (crop resized like a zoom)."
     return zoom(ctx.frame(view.t), ZoomArgs(view.box), ctx.cfg).image
 
-ALLOWED_ARGS = {'zoom': ('box', 'scale'), 'segment': ('box', 'point'), 'track': ('box', 't'), 'ocr': ('box',), 'temporal': ('query',)}
+ALLOWED_ARGS = {'zoom': ('box', 'scale'), 'segment': ('box', 'point'), 'track': ('box', 't'), 'ocr': ('box',),
+                'temporal': ('query',)}
 
 # %% ../nbs/10_tools.ipynb #a3c8dcef
 def _exec_zoom(a, ctx):
     box = _px_box(a, 'box', ctx.view, min_px=ctx.cfg.zoom_min_px)
     r = zoom(ctx.frame(), ZoomArgs(box, a.get('scale')), ctx.cfg)
-    return Observation(f"zoomed to {_fmt(to_view_coords(list(box), ctx.view))}", r.image, None, View(box, ctx.view.t), r)
+    return Observation(f"zoomed to {_fmt(to_view_coords(list(box), ctx.view))}", r.image, None,
+                       View(box, ctx.view.t), r)
 
 def _exec_segment(a, ctx):
     pt, box = _px_box(a, 'point', ctx.view, False), _px_box(a, 'box', ctx.view, False)
@@ -706,7 +826,8 @@ def _exec_segment(a, ctx):
     r = segment(ctx.frame(), SegmentArgs(pt, box), ctx.cfg)
     if r.box is None: return Observation('mask empty', result=r)
     vx0, vy0, vx1, vy1 = ctx.view.box
-    inview = int(r.mask[vy0:vy1, vx0:vx1].sum()); permille = round(1000 * inview / max(1, (vx1 - vx0) * (vy1 - vy0)))
+    inview = int(r.mask[vy0:vy1, vx0:vx1].sum())
+    permille = round(1000 * inview / max(1, (vx1 - vx0) * (vy1 - vy0)))
     warn = ' warning=flooded' if r.flooded else ''  # the mask spilled into the background: say so
     return Observation(f"mask box={_fmt(to_view_coords(list(r.box), ctx.view))} area={permille}{warn}", result=r)
 
@@ -714,10 +835,13 @@ def _exec_track(a, ctx):
     if not ctx.is_video: raise ToolError('not_video', 'track needs a video; this sample is a single image')
     t = a.get('t', ctx.view.t)
     r = track(ctx.frames, TrackArgs(_px_box(a, 'box', ctx.view, min_px=2), t), ctx.cfg)
-    T = len(r.boxes); idx = np.unique(np.linspace(0, T - 1, min(T, ctx.cfg.obs_max_frames)).round().astype(int))
-    parts = [f"t={i} " + ('lost' if r.boxes[i] is None else _fmt(to_view_coords(list(r.boxes[i]), ctx.view))) for i in idx]
+    T = len(r.boxes)
+    idx = np.unique(np.linspace(0, T - 1, min(T, ctx.cfg.obs_max_frames)).round().astype(int))
+    parts = [f"t={i} " + ('lost' if r.boxes[i] is None else _fmt(to_view_coords(list(r.boxes[i]), ctx.view)))
+             for i in idx]
     return Observation(' '.join(parts), result=r)
 
+# %% ../nbs/10_tools.ipynb #23166898
 def _exec_ocr(a, ctx):
     box = _px_box(a, 'box', ctx.view, False, 2) or tuple(ctx.view.box)
     r = ocr(ctx.frame(), OCRArgs(box), ctx.cfg)
@@ -731,7 +855,8 @@ def _exec_temporal(a, ctx):
     nv = View(ctx.view.box, r.t_start)
     return Observation(f"frames [{r.t_start},{r.t_end}]", _view_image(ctx, nv), None, nv, r)
 
-EXECUTORS = {'zoom': _exec_zoom, 'segment': _exec_segment, 'track': _exec_track, 'ocr': _exec_ocr, 'temporal': _exec_temporal}
+EXECUTORS = {'zoom': _exec_zoom, 'segment': _exec_segment, 'track': _exec_track, 'ocr': _exec_ocr,
+             'temporal': _exec_temporal}
 
 # %% ../nbs/10_tools.ipynb #e1c74310
 def execute(action,            # an `Action` (op, args in view coordinates), its text, or any object with .op and .args
@@ -745,11 +870,14 @@ def execute(action,            # an `Action` (op, args in view coordinates), its
         op, args = getattr(action, 'op', None), getattr(action, 'args', None)
         if not isinstance(op, str) or op not in EXECUTORS:
             raise ToolError('unknown_op', f"unknown operation {op!r}; valid operations: {', '.join(OPS)}")
-        if not isinstance(args, dict): raise ToolError('bad_arg', f"arguments must be a dict, got {type(args).__name__}")
+        if not isinstance(args, dict):
+            raise ToolError('bad_arg', f"arguments must be a dict, got {type(args).__name__}")
         from pixelis_nb.grammar import Action, check_action  # one validator for parsed text and built objects alike
         return EXECUTORS[op](check_action(Action(op, args)).args, ctx)
-    except Exception as e:  # a ToolError (also one from another copy of this module, e.g. a notebook's), else a backend failure
-        err = e if type(e).__name__ == 'ToolError' and hasattr(e, 'code') else ToolError('backend_error', f"{type(e).__name__}: {str(e)[:200]}")
+    except Exception as e:  # a ToolError (also one from another copy of this module, e.g. a notebook's),
+                            # else a backend failure
+        err = (e if type(e).__name__ == 'ToolError' and hasattr(e, 'code')
+               else ToolError('backend_error', f"{type(e).__name__}: {str(e)[:200]}"))
     return Observation(f"error: {err.code} {err.message}", error=err)
 
 # %% ../nbs/10_tools.ipynb #43c1c9ad
@@ -757,56 +885,80 @@ def _test_seeds(n:int, wcfg) -> list[int]:
     from pixelis_nb.world import split_seeds
     return list(split_seeds('test', wcfg))[:n]
 
-def eval_segment(n:int, difficulty:str, wcfg=None, cfg:ToolConfig|None=None, methods=None, shift:str='none', severity:int=0) -> list[dict]:
+def eval_segment(n:int, difficulty:str, wcfg=None, cfg:ToolConfig|None=None, methods=None, shift:str='none',
+                 severity:int=0) -> list[dict]:
     "Per object: IoU and time of each segmentation method, seeded by a point and by the box (attribute/count scenes)."
     from pixelis_nb.world import make_sample, inner_point, world_config
-    wcfg, cfg = wcfg or world_config(), cfg or ToolConfig(); out = []
+    wcfg, cfg = wcfg or world_config(), cfg or ToolConfig()
+    out = []
     for seed in _test_seeds(n, wcfg):
         sc = make_sample(seed, ('attribute', 'count')[seed % 2], difficulty, shift, severity, cfg=wcfg).scene
         for o in sc.objects:
             gt = sc.mask(o.id)
             if o.shape not in SHAPES or gt.sum() == 0: continue
-            for kind, a in (('point', SegmentArgs(point=tuple(inner_point(gt)))), ('box', SegmentArgs(box=mask_box(gt)))):
+            for kind, a in (('point', SegmentArgs(point=tuple(inner_point(gt)))),
+                            ('box', SegmentArgs(box=mask_box(gt)))):
                 for m in methods or SEG_METHODS:
-                    t0 = time.perf_counter(); r = segment(sc.image, a, cfg, method=m)
-                    out.append(dict(difficulty=difficulty, method=m, seed_by=kind, iou=mask_iou(r.mask, gt), ms=1e3 * (time.perf_counter() - t0)))
+                    t0 = time.perf_counter()
+                    r = segment(sc.image, a, cfg, method=m)
+                    out.append(dict(difficulty=difficulty, method=m, seed_by=kind, iou=mask_iou(r.mask, gt),
+                                    ms=1e3 * (time.perf_counter() - t0)))
     return out
 
-def eval_ocr(n:int, difficulty:str, wcfg=None, cfg:ToolConfig|None=None, paths=(True,), shift:str='none', severity:int=0) -> list[dict]:
+# %% ../nbs/10_tools.ipynb #2ab6b5ed
+def eval_ocr(n:int, difficulty:str, wcfg=None, cfg:ToolConfig|None=None, paths=(True,), shift:str='none',
+             severity:int=0) -> list[dict]:
     "Per sign: exact match, confidence and time of OCR on the sign's box (fast path and/or full path)."
     from pixelis_nb.world import make_sample, world_config
-    wcfg, cfg = wcfg or world_config(), cfg or ToolConfig(); out = []
+    wcfg, cfg = wcfg or world_config(), cfg or ToolConfig()
+    out = []
     for seed in _test_seeds(n, wcfg):
         sc = make_sample(seed, 'ocr', difficulty, shift, severity, cfg=wcfg).scene
         for o in sc.objects[:1]:
             for fast in paths:
-                t0 = time.perf_counter(); r = ocr(sc.image, OCRArgs(o.box), cfg, fast=fast)
-                out.append(dict(difficulty=difficulty, path='fast' if fast else 'full', sign_h=o.box[3] - o.box[1], exact=r.text == o.text,
+                t0 = time.perf_counter()
+                r = ocr(sc.image, OCRArgs(o.box), cfg, fast=fast)
+                out.append(dict(difficulty=difficulty, path='fast' if fast else 'full', sign_h=o.box[3] - o.box[1],
+                                exact=r.text == o.text,
                                 conf=r.confidence, ms=1e3 * (time.perf_counter() - t0)))
     return out
 
-def eval_track(n:int, difficulty:str, wcfg=None, cfg:ToolConfig|None=None, backends=('mil', 'template'), shift:str='none', severity:int=0) -> list[dict]:
+# %% ../nbs/10_tools.ipynb #5357c655
+def eval_track(n:int, difficulty:str, wcfg=None, cfg:ToolConfig|None=None, backends=('mil', 'template'),
+               shift:str='none', severity:int=0) -> list[dict]:
     "Per clip and backend: mean IoU over frames, success rate (IoU >= 0.5) and frames per second."
     from pixelis_nb.world import make_sample, world_config
-    wcfg, cfg = wcfg or world_config(), cfg or ToolConfig(); out = []
+    wcfg, cfg = wcfg or world_config(), cfg or ToolConfig()
+    out = []
     for seed in _test_seeds(n, wcfg):
-        s = make_sample(seed, 'track', difficulty, shift, severity, cfg=wcfg); st = s.program[0]; gt = s.scene.tracks[st.target]
+        s = make_sample(seed, 'track', difficulty, shift, severity, cfg=wcfg)
+        st = s.program[0]
+        gt = s.scene.tracks[st.target]
         for b in backends:
-            t0 = time.perf_counter(); r = track(s.scene.frames, TrackArgs(tuple(st.args['box']), st.args.get('t', 0)), cfg, backend=b)
+            t0 = time.perf_counter()
+            r = track(s.scene.frames, TrackArgs(tuple(st.args['box']), st.args.get('t', 0)), cfg, backend=b)
             dt = time.perf_counter() - t0
             ious = [box_iou(p, g) for p, g in zip(r.boxes, gt) if g is not None]
-            out.append(dict(difficulty=difficulty, backend=b, iou=float(np.mean(ious)), success=float(np.mean([i >= 0.5 for i in ious])), fps=len(gt) / dt))
+            out.append(dict(difficulty=difficulty, backend=b, iou=float(np.mean(ious)),
+                            success=float(np.mean([i >= 0.5 for i in ious])), fps=len(gt) / dt))
     return out
 
-def eval_temporal(n:int, difficulty:str, wcfg=None, cfg:ToolConfig|None=None, shift:str='none', severity:int=0) -> list[dict]:
+# %% ../nbs/10_tools.ipynb #2bc57f48
+def eval_temporal(n:int, difficulty:str, wcfg=None, cfg:ToolConfig|None=None, shift:str='none',
+                  severity:int=0) -> list[dict]:
     "Per clip: IoU of the localized interval with the queried event's frames."
     from pixelis_nb.world import make_sample, world_config
-    wcfg, cfg = wcfg or world_config(), cfg or ToolConfig(); out = []
+    wcfg, cfg = wcfg or world_config(), cfg or ToolConfig()
+    out = []
     for seed in _test_seeds(n, wcfg):
-        s = make_sample(seed, 'temporal', difficulty, shift, severity, cfg=wcfg); st = s.program[0]
+        s = make_sample(seed, 'temporal', difficulty, shift, severity, cfg=wcfg)
+        st = s.program[0]
         ev = next(e for e in s.scene.events if e.obj_id == st.target)
-        t0 = time.perf_counter(); r = temporal(s.scene.frames, TemporalArgs(st.args['query']), cfg)
-        out.append(dict(difficulty=difficulty, kind=ev.kind, iou=interval_iou((r.t_start, r.t_end), (ev.t_start, ev.t_end)), ms=1e3 * (time.perf_counter() - t0)))
+        t0 = time.perf_counter()
+        r = temporal(s.scene.frames, TemporalArgs(st.args['query']), cfg)
+        out.append(dict(difficulty=difficulty, kind=ev.kind,
+                        iou=interval_iou((r.t_start, r.t_end), (ev.t_start, ev.t_end)),
+                        ms=1e3 * (time.perf_counter() - t0)))
     return out
 
 # %% ../nbs/10_tools.ipynb #4e775a39

@@ -53,7 +53,8 @@ ANSWER_VOCAB = list(dict.fromkeys([*COLORS, *SHAPES, *WORDS, *COUNTS, *YES_NO, *
 TEMPLATES = {
     'attribute': ('What colour is the {shape}?', 'What shape is the {color} object?'),
     'ocr': ('What does the sign say?', 'What does the {color} sign say?'),
-    'count': ('How many {shapes} are there?', 'How many {color} objects are there?', 'How many {color} {shapes} are there?'),
+    'count': ('How many {shapes} are there?', 'How many {color} objects are there?',
+              'How many {color} {shapes} are there?'),
     'size': ('Is the {color} {shape} bigger than the {color2} {shape2}?',),
     'relation': ('Where is the {color} {shape} relative to the {color2} {shape2}?',),
     'track': ('Where is the {color} {shape} at the end?', 'Does the {color} {shape} enter the marked zone?'),
@@ -64,7 +65,8 @@ TEMPLATES = {
 def question_vocab() -> list[str]:
     "Every word (lower case) and punctuation mark a question can contain, sorted."
     fill = set(COLORS) | set(SHAPES) | set(PLURALS.values())
-    words = {w for ts in TEMPLATES.values() for t in ts for w in re.findall(r"[a-z]+|\?", re.sub(r'\{\w+\}', ' ', t.lower()))}
+    words = {w for ts in TEMPLATES.values() for t in ts
+             for w in re.findall(r"[a-z]+|\?", re.sub(r'\{\w+\}', ' ', t.lower()))}
     return sorted(words | fill)
 
 # %% ../nbs/01_world.ipynb #16537314
@@ -83,6 +85,7 @@ class WorldConfig:
         if not 8 <= self.video_frames <= 32: raise ValueError(f"video_frames must be in 8..32, got {self.video_frames}")
         if self.image_size < 32 or self.video_size < 32: raise ValueError("image_size and video_size must be >= 32")
 
+# %% ../nbs/01_world.ipynb #aa55728e
 WORLD_SCALES = {
     'nano':  dict(image_size=64, video_size=48, video_frames=8, n_train=64, n_val=16, n_test=16),
     'tiny':  dict(image_size=128, video_size=64, video_frames=16, n_train=2000, n_val=200, n_test=200),
@@ -96,9 +99,12 @@ def world_config(scale:Scale|str|None=None, **kw) -> WorldConfig:
 
 # %% ../nbs/01_world.ipynb #d6de5645
 LEVELS = {
-    'easy':   dict(n=(1, 2), size=(0.22, 0.32), text=(0.15, 0.19), speed=(0.02, 0.04), extra=(0, 1), occluder=False, texture=False),
-    'medium': dict(n=(3, 4), size=(0.12, 0.17), text=(0.10, 0.12), speed=(0.035, 0.06), extra=(1, 2), occluder=False, texture=False),
-    'hard':   dict(n=(6, 8), size=(0.06, 0.09), text=(0.06, 0.075), speed=(0.05, 0.08), extra=(3, 4), occluder=True, texture=True),
+    'easy':   dict(n=(1, 2), size=(0.22, 0.32), text=(0.15, 0.19), speed=(0.02, 0.04), extra=(0, 1), occluder=False,
+                   texture=False),
+    'medium': dict(n=(3, 4), size=(0.12, 0.17), text=(0.10, 0.12), speed=(0.035, 0.06), extra=(1, 2), occluder=False,
+                   texture=False),
+    'hard':   dict(n=(6, 8), size=(0.06, 0.09), text=(0.06, 0.075), speed=(0.05, 0.08), extra=(3, 4), occluder=True,
+                   texture=True),
 }
 
 def _check(name:str, value, valid) -> None:
@@ -133,6 +139,7 @@ def _boxes_of(lab:np.ndarray, n:int) -> list:
         out.append(None if rows.size == 0 else (int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1))
     return out
 
+# %% ../nbs/01_world.ipynb #1981f48a
 @dataclass
 class Scene:
     "An image (HxWx3 uint8) or video (TxHxWx3 uint8) with exact ground truth."
@@ -155,14 +162,16 @@ class Scene:
 
     def obj(self, obj_id:int) -> Obj:
         "The object with this id."
-        if not 0 <= obj_id < len(self.objects): raise ValueError(f"no object {obj_id}; valid ids: 0..{len(self.objects)-1}")
+        if not 0 <= obj_id < len(self.objects):
+            raise ValueError(f"no object {obj_id}; valid ids: 0..{len(self.objects)-1}")
         return self.objects[obj_id]
 
     def mask(self, obj_id:int, t:int|None=None) -> np.ndarray:
         "Ground-truth visible mask (HxW bool) of an object, in frame `t` for videos."
         self.obj(obj_id)
         if self.is_video:
-            if t is None or not 0 <= t < self.n_frames: raise ValueError(f"video scene: pass t in 0..{self.n_frames-1}, got {t}")
+            if t is None or not 0 <= t < self.n_frames:
+                raise ValueError(f"video scene: pass t in 0..{self.n_frames-1}, got {t}")
             return self.labels[t] == obj_id + 1
         return self.labels == obj_id + 1
 
@@ -181,6 +190,7 @@ class ProgramStep:
 
     def __str__(self): return f"{self.op}(" + ', '.join(f'{k}={_fmt_arg(v)}' for k, v in self.args.items()) + ")"
 
+# %% ../nbs/01_world.ipynb #bf7ab41b
 @dataclass
 class Sample:
     "A scene, a question about it, its canonical answer and the expert program that finds it."
@@ -199,7 +209,8 @@ class Sample:
 # %% ../nbs/01_world.ipynb #fe1a0326
 def _unit_polys() -> dict:
     a = np.linspace(0, 2 * np.pi, 24, endpoint=False)
-    star = [(0.5 + (0.5 if k % 2 == 0 else 0.22) * np.sin(k * np.pi / 5), 0.5 - (0.5 if k % 2 == 0 else 0.22) * np.cos(k * np.pi / 5)) for k in range(10)]
+    star = [(0.5 + (0.5 if k % 2 == 0 else 0.22) * np.sin(k * np.pi / 5),
+             0.5 - (0.5 if k % 2 == 0 else 0.22) * np.cos(k * np.pi / 5)) for k in range(10)]
     t = 1 / 3
     return {'circle': np.stack([0.5 + 0.5 * np.cos(a), 0.5 + 0.5 * np.sin(a)], 1),
             'square': np.array([(0, 0), (1, 0), (1, 1), (0, 1)], float),
@@ -245,7 +256,8 @@ def _place(rng, S:int, w:int, h:int, boxes:list, border:int=1, gap:int=2, tries:
     if w + 2 * border > S or h + 2 * border > S: return None
     for _ in range(tries):
         x, y = int(rng.integers(border, S - w - border + 1)), int(rng.integers(border, S - h - border + 1))
-        if all(x + w + gap <= b[0] or b[2] + gap <= x or y + h + gap <= b[1] or b[3] + gap <= y for b in boxes): return (x, y, x + w, y + h)
+        if all(x + w + gap <= b[0] or b[2] + gap <= x or y + h + gap <= b[1] or b[3] + gap <= y for b in boxes):
+            return (x, y, x + w, y + h)
     return None
 
 def _background(rng, S:int, texture:bool) -> np.ndarray:
@@ -271,23 +283,29 @@ def _place_specs(rng, S:int, specs:list, border:int=1) -> list:
         if b is None:
             if sp.get('protect'): raise RuntimeError('could not place a protected object')
             continue
-        boxes.append(b); out.append({**sp, 'x': b[0], 'y': b[1]})
+        boxes.append(b)
+        out.append({**sp, 'x': b[0], 'y': b[1]})
     return out
 
+# %% ../nbs/01_world.ipynb #1da850d3
 def _render_image(rng, S:int, specs:list, lv:dict) -> Scene:
     "Render placed specs (and an occluder at hard) into a Scene."
     img, lab = _background(rng, S, lv['texture']), np.zeros((S, S), np.uint8)
     objs = []
     for i, sp in enumerate(specs):
-        if sp['shape'] == 'sign': draw_sign(img, lab, sp['text'], sp['x'], sp['y'], sp['cap'], COLORS[sp['color']], i + 1)
+        if sp['shape'] == 'sign':
+            draw_sign(img, lab, sp['text'], sp['x'], sp['y'], sp['cap'], COLORS[sp['color']], i + 1)
         else: draw_shape(img, lab, sp['shape'], sp['x'], sp['y'], sp['s'], COLORS[sp['color']], i + 1)
         w, h = _spec_wh(sp)
         sub = lab[sp['y']:sp['y'] + h, sp['x']:sp['x'] + w] == i + 1
         rows, cols = np.flatnonzero(sub.any(1)), np.flatnonzero(sub.any(0))
-        objs.append(Obj(i, sp['shape'], sp['color'], (sp['x'] + int(cols[0]), sp['y'] + int(rows[0]), sp['x'] + int(cols[-1]) + 1, sp['y'] + int(rows[-1]) + 1), sp.get('text')))
+        objs.append(Obj(i, sp['shape'], sp['color'],
+                        (sp['x'] + int(cols[0]), sp['y'] + int(rows[0]),
+                         sp['x'] + int(cols[-1]) + 1, sp['y'] + int(rows[-1]) + 1), sp.get('text')))
     if lv['occluder']:
         keep = [o.box for o, sp in zip(objs, specs) if sp.get('protect')]
-        w, h = (int(S * rng.uniform(0.25, 0.45)), max(3, int(S * 0.05))) if rng.random() < 0.5 else (max(3, int(S * 0.05)), int(S * rng.uniform(0.25, 0.45)))
+        w, h = (int(S * rng.uniform(0.25, 0.45)), max(3, int(S * 0.05))) if rng.random() < 0.5 else \
+               (max(3, int(S * 0.05)), int(S * rng.uniform(0.25, 0.45)))
         b = _place(rng, S, w, h, keep, gap=1)
         if b is not None:
             i = len(objs)
@@ -336,7 +354,8 @@ def _gen_attribute(rng, cfg, lv, S):
     q = TEMPLATES['attribute'][variant].format(shape=ts, color=tc)
     ans, choices = (tc, list(COLORS)) if variant == 0 else (ts, list(SHAPES))
     prog = [ProgramStep('zoom', dict(box=zoom_box(sc.objects[0].box, S)), 0)]
-    return sc, q, ans, choices, prog, dict(variant=variant, target=0, color=tc if variant else None, shape=None if variant else ts)
+    return sc, q, ans, choices, prog, dict(variant=variant, target=0, color=tc if variant else None,
+                                           shape=None if variant else ts)
 
 # %% ../nbs/01_world.ipynb #372fe673
 def _gen_ocr(rng, cfg, lv, S):
@@ -344,7 +363,8 @@ def _gen_ocr(rng, cfg, lv, S):
     cols = [SIGN_COLORS[i] for i in rng.permutation(len(SIGN_COLORS))[:k]]
     words = [WORDS[i] for i in rng.permutation(len(WORDS))[:k]]
     cap = max(cfg.min_text_px, int(round(rng.uniform(*lv['text']) * S)))
-    specs = [dict(shape='sign', color=c, text=w, cap=cap, protect=(i == 0)) for i, (c, w) in enumerate(zip(cols, words))]
+    specs = [dict(shape='sign', color=c, text=w, cap=cap, protect=(i == 0))
+             for i, (c, w) in enumerate(zip(cols, words))]
     used = set()
     for _ in range(int(rng.integers(*lv['extra']))):
         c, s = _pick(rng, used)
@@ -353,13 +373,16 @@ def _gen_ocr(rng, cfg, lv, S):
     variant = 0 if sum(o.shape == 'sign' for o in sc.objects) == 1 else 1
     q = TEMPLATES['ocr'][variant].format(color=cols[0])
     b = sc.objects[0].box
-    prog = [ProgramStep('zoom', dict(box=zoom_box(b, S, factor=1.5, min_frac=0.2)), 0), ProgramStep('ocr', dict(box=list(b)), 0)]
+    prog = [ProgramStep('zoom', dict(box=zoom_box(b, S, factor=1.5, min_frac=0.2)), 0),
+            ProgramStep('ocr', dict(box=list(b)), 0)]
     return sc, q, words[0], list(WORDS), prog, dict(variant=variant, target=0, color=cols[0] if variant else None)
 
 # %% ../nbs/01_world.ipynb #e11c807d
 def _matches(o:Obj, m:dict) -> bool:
-    return o.shape in SHAPES and (m.get('shape') is None or o.shape == m['shape']) and (m.get('color') is None or o.color == m['color'])
+    return o.shape in SHAPES and (m.get('shape') is None or o.shape == m['shape']) and \
+        (m.get('color') is None or o.color == m['color'])
 
+# %% ../nbs/01_world.ipynb #425e3f5d
 def _gen_count(rng, cfg, lv, S):
     hard = lv['occluder']
     variant = int(rng.integers(2)) if lv['n'][0] == 1 else int(rng.integers(3))
@@ -382,7 +405,8 @@ def _gen_count(rng, cfg, lv, S):
     hits = sorted((o for o in sc.objects if _matches(o, m)), key=lambda o: (o.box[0], o.box[1]))
     prog = []
     if hard:
-        u = _union(*[o.box for o in hits]); z = zoom_box(u, S, factor=1.2, min_frac=0.25)
+        u = _union(*[o.box for o in hits])
+        z = zoom_box(u, S, factor=1.2, min_frac=0.25)
         if z[2] - z[0] <= 0.75 * S: prog.append(ProgramStep('zoom', dict(box=z)))
     prog += [ProgramStep('segment', dict(point=inner_point(sc.mask(o.id))), o.id) for o in hits]
     return sc, q, str(len(hits)), list(COUNTS), prog, dict(variant=variant, **m)
@@ -395,22 +419,32 @@ def _gen_pair(rng, cfg, lv, S, task):
     for _ in range(50):
         s_a, s_b = _size(rng, S, lv['size'], lo=6), _size(rng, S, lv['size'], lo=6)
         if task == 'size':
-            r = rng.uniform(*ratio); small = min(s_a, int(0.4 * S / r)); big = max(small + 1, int(round(small * r)))
+            r = rng.uniform(*ratio)
+            small = min(s_a, int(0.4 * S / r))
+            big = max(small + 1, int(round(small * r)))
             s_a, s_b = (small, big) if rng.random() < 0.5 else (big, small)
         specs = [dict(shape=sa, color=ca, s=s_a, protect=True), dict(shape=sb, color=cb, s=s_b, protect=True)]
-        specs += [dict(shape=s, color=c, s=_size(rng, S, lv['size'])) for c, s in (_pick(rng, set(used)) for _ in range(int(rng.integers(*lv['extra'])) + (1 if lv['n'][0] > 1 else 0)))]
+        specs += [dict(shape=s, color=c, s=_size(rng, S, lv['size']))
+                  for c, s in (_pick(rng, set(used))
+                               for _ in range(int(rng.integers(*lv['extra'])) + (1 if lv['n'][0] > 1 else 0)))]
         try: placed = _place_specs(rng, S, specs)
         except RuntimeError: continue
         sc = _render_image(rng, S, placed, lv)
         ma, mb = sc.mask(0), sc.mask(1)
         if task == 'size':
             aa, ab = int(ma.sum()), int(mb.sum())
-            if max(aa, ab) >= min(aa, ab) * 1.1: ans = 'yes' if aa > ab else 'no'; break
+            if max(aa, ab) >= min(aa, ab) * 1.1:
+                ans = 'yes' if aa > ab else 'no'
+                break
         else:
             (ya, xa), (yb, xb) = [np.argwhere(m).mean(0) for m in (ma, mb)]
             dx, dy = xa - xb, ya - yb
-            if abs(dx) >= 1.5 * abs(dy) and abs(dx) >= 3: ans = 'left' if dx < 0 else 'right'; break
-            if abs(dy) >= 1.5 * abs(dx) and abs(dy) >= 3: ans = 'above' if dy < 0 else 'below'; break
+            if abs(dx) >= 1.5 * abs(dy) and abs(dx) >= 3:
+                ans = 'left' if dx < 0 else 'right'
+                break
+            if abs(dy) >= 1.5 * abs(dx) and abs(dy) >= 3:
+                ans = 'above' if dy < 0 else 'below'
+                break
     else: raise RuntimeError(f'could not build a {task} scene')
     q = TEMPLATES[task][0].format(color=ca, shape=sa, color2=cb, shape2=sb)
     prog = []
@@ -425,10 +459,12 @@ def _motion(rng, V:int, T:int, s:int, speed:tuple, margin:int) -> tuple:
     "Per-frame top-left positions (xs, ys) of a mover bouncing inside [margin, V - s - margin]."
     lo, hi = margin, V - s - margin
     p = np.array([rng.uniform(lo, hi), rng.uniform(lo, hi)])
-    a = rng.uniform(0, 2 * np.pi); v = rng.uniform(*speed) * V * np.array([np.cos(a), np.sin(a)])
+    a = rng.uniform(0, 2 * np.pi)
+    v = rng.uniform(*speed) * V * np.array([np.cos(a), np.sin(a)])
     out = np.empty((T, 2))
     for t in range(T):
-        out[t] = p; p = p + v
+        out[t] = p
+        p = p + v
         for k in range(2):
             if p[k] < lo: p[k], v[k] = 2 * lo - p[k], -v[k]
             if p[k] > hi: p[k], v[k] = 2 * hi - p[k], -v[k]
@@ -442,7 +478,9 @@ def _render_video(rng, V:int, T:int, lv:dict, movers:list, zone=None) -> Scene:
     for t in range(T):
         f = bg.copy()
         for i, m in enumerate(movers):
-            if m['vis'][t]: draw_shape(f, labels[t], m['shape'], int(round(m['xs'][t])), int(round(m['ys'][t])), m['s'], COLORS[m['colors'][t]], i + 1)
+            if m['vis'][t]:
+                draw_shape(f, labels[t], m['shape'], int(round(m['xs'][t])), int(round(m['ys'][t])), m['s'],
+                           COLORS[m['colors'][t]], i + 1)
         frames[t] = f
     objs = [Obj(i, m['shape'], m['colors'][0], None) for i, m in enumerate(movers)]
     return Scene(frames=frames, objects=objs, labels=labels, regions={} if zone is None else {'zone': tuple(zone)})
@@ -462,19 +500,23 @@ def _depth(cx, cy, z) -> np.ndarray:
     "How far inside box z each centre is (negative outside)."
     return np.minimum(np.minimum(cx - z[0], z[2] - cx), np.minimum(cy - z[1], z[3] - cy))
 
+# %% ../nbs/01_world.ipynb #407d21f4
 def _distractor_movers(rng, V, T, lv, n, used, margin, tc=None, ts=None):
     out = []
     for _ in range(n):
-        ok = (lambda c, s: (c == tc) != (s == ts)) if (lv['occluder'] and tc and rng.random() < 0.6) else (lambda c, s: True)
+        ok = (lambda c, s: (c == tc) != (s == ts)) if (lv['occluder'] and tc and rng.random() < 0.6) else \
+             (lambda c, s: True)
         c, s = _pick(rng, used, ok=ok)
         sz = _size(rng, V, lv['size'])
         xs, ys = _motion(rng, V, T, sz, lv['speed'], margin)
         out.append(dict(shape=s, s=sz, xs=xs, ys=ys, colors=[c] * T, vis=[True] * T))
     return out
 
+# %% ../nbs/01_world.ipynb #f52fcb7b
 def _gen_track(rng, cfg, lv, V):
     T, margin = cfg.video_frames, int(math.ceil(0.05 * V)) + 1
-    used = set(); tc, ts = _pick(rng, used)
+    used = set()
+    tc, ts = _pick(rng, used)
     s = _size(rng, V, lv['size'])
     variant = 0 if lv['name'] == 'easy' else int(rng.integers(2))
     want, zone = rng.random() < 0.5, None
@@ -484,7 +526,8 @@ def _gen_track(rng, cfg, lv, V):
         if variant == 0:
             if min(abs(cx[-1] - V / 2), abs(cy[-1] - V / 2)) >= 0.1 * V: break
         else:
-            zs = int(V * rng.uniform(0.3, 0.45)); zx, zy = int(rng.integers(0, V - zs)), int(rng.integers(0, V - zs))
+            zs = int(V * rng.uniform(0.3, 0.45))
+            zx, zy = int(rng.integers(0, V - zs)), int(rng.integers(0, V - zs))
             zone, d = (zx, zy, zx + zs, zy + zs), _depth(cx, cy, (zx, zy, zx + zs, zy + zs)).max()
             if (want and d >= 0.08 * V) or (not want and d <= -0.08 * V): break
     else: raise RuntimeError('could not build a track scene')
@@ -496,13 +539,15 @@ def _gen_track(rng, cfg, lv, V):
     ans = _quadrant(cx[-1], cy[-1], V, V) if variant == 0 else ('yes' if want else 'no')
     q = TEMPLATES['track'][variant].format(color=tc, shape=ts)
     prog = [ProgramStep('track', dict(box=list(sc.tracks[tid][0]), t=0), tid)]
-    return sc, q, ans, list(QUADRANTS if variant == 0 else YES_NO), prog, dict(variant=variant, target=tid, color=tc, shape=ts)
+    return sc, q, ans, list(QUADRANTS if variant == 0 else YES_NO), prog, \
+        dict(variant=variant, target=tid, color=tc, shape=ts)
 
 # %% ../nbs/01_world.ipynb #dd0d1dd2
 def time_bin(t:int, T:int) -> str:
     "The name of the time bin of frame t in a T-frame video."
     return TIME_BINS[min(len(TIME_BINS) - 1, t * len(TIME_BINS) // T)]
 
+# %% ../nbs/01_world.ipynb #71ff4536
 def _apply_event(rng, m:dict, kind:str, t:int, used:set):
     T = len(m['vis'])
     if kind == 'appear': m['vis'] = [k >= t for k in range(T)]
@@ -511,9 +556,11 @@ def _apply_event(rng, m:dict, kind:str, t:int, used:set):
         c2, _ = _pick(rng, used, shapes=(m['shape'],), ok=lambda c, s: c != m['colors'][0])
         m['colors'] = [m['colors'][0] if k < t else c2 for k in range(T)]
 
+# %% ../nbs/01_world.ipynb #b44c106a
 def _gen_temporal(rng, cfg, lv, V):
     T, margin = cfg.video_frames, int(math.ceil(0.05 * V)) + 1
-    used = set(); tc, ts = _pick(rng, used)
+    used = set()
+    tc, ts = _pick(rng, used)
     kind = EVENT_KINDS[int(rng.integers(3))]
     b = int(rng.integers(len(TIME_BINS)))
     t_e = int(rng.choice([t for t in range(1, T) if time_bin(t, T) == TIME_BINS[b]]))
@@ -526,8 +573,10 @@ def _gen_temporal(rng, cfg, lv, V):
     events = []
     if movers and lv['name'] != 'easy':
         k2, t2 = EVENT_KINDS[int(rng.integers(3))], int(rng.integers(1, T))
-        _apply_event(rng, movers[0], k2, t2, used); events.append(Event(k2, 0, t2, t2))
-    movers.append(target); tid = len(movers) - 1
+        _apply_event(rng, movers[0], k2, t2, used)
+        events.append(Event(k2, 0, t2, t2))
+    movers.append(target)
+    tid = len(movers) - 1
     events.append(Event(kind, tid, t_e, t_e))
     sc = _finish_tracks(_render_video(rng, V, T, lv, movers))
     sc.events = sorted(events, key=lambda e: (e.t_start, e.obj_id))
@@ -541,36 +590,48 @@ def _shift_one(x:np.ndarray, shift:str, k:int, rng) -> np.ndarray:
     "Apply one shift of severity k to one HxWx3 uint8 image."
     if shift == 'noise': return np.clip(x + rng.normal(0, 5 * k, x.shape), 0, 255).astype(np.uint8)
     if shift == 'blur': return cv2.GaussianBlur(x, (0, 0), 0.45 * k)
-    if shift == 'low_light': return np.clip((1 - 0.12 * k) * 255 * (x / 255.0) ** (1 + 0.25 * k), 0, 255).astype(np.uint8)
+    if shift == 'low_light':
+        return np.clip((1 - 0.12 * k) * 255 * (x / 255.0) ** (1 + 0.25 * k), 0, 255).astype(np.uint8)
     if shift == 'jpeg':
         ok, enc = cv2.imencode('.jpg', x[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, 90 - 17 * k])
         return cv2.imdecode(enc, cv2.IMREAD_COLOR)[..., ::-1].copy()
     if shift == 'color_cast':
-        u = rng.normal(size=3); u /= np.linalg.norm(u)
+        u = rng.normal(size=3)
+        u /= np.linalg.norm(u)
         return np.clip(x * (1 + 0.08 * k * u), 0, 255).astype(np.uint8)
     if shift == 'shake':
-        n = 2 * k + 1; ker = np.zeros((n, n), np.float32); a = rng.uniform(0, np.pi)
-        c = k; d = np.array([np.cos(a), np.sin(a)]) * k
-        cv2.line(ker, (int(round(c - d[0])), int(round(c - d[1]))), (int(round(c + d[0])), int(round(c + d[1]))), 1.0, 1)
+        n = 2 * k + 1
+        ker = np.zeros((n, n), np.float32)
+        a = rng.uniform(0, np.pi)
+        c = k
+        d = np.array([np.cos(a), np.sin(a)]) * k
+        cv2.line(ker, (int(round(c - d[0])), int(round(c - d[1]))),
+                 (int(round(c + d[0])), int(round(c + d[1]))), 1.0, 1)
         return cv2.filter2D(x, -1, ker / ker.sum())
     return x
 
+# %% ../nbs/01_world.ipynb #ebe163e2
 def apply_shift(sc:Scene, shift:str, severity:int, rng) -> Scene:
     "Corrupt a scene's pixels in place (and, for video shake, its label maps and tracks)."
     if shift == 'none' or severity == 0: return sc
     if not sc.is_video:
-        sc.image = _shift_one(sc.image, shift, severity, rng); return sc
+        sc.image = _shift_one(sc.image, shift, severity, rng)
+        return sc
     if shift == 'shake':
-        V = sc.hw[0]; a = max(1, int(round(0.008 * severity * V)))
+        V = sc.hw[0]
+        a = max(1, int(round(0.008 * severity * V)))
         for t in range(1, sc.n_frames):
             dx, dy = (int(v) for v in rng.integers(-a, a + 1, 2))
             M = np.float32([[1, 0, dx], [0, 1, dy]])
             sc.frames[t] = cv2.warpAffine(sc.frames[t], M, (V, V), borderMode=cv2.BORDER_REPLICATE)
-            sc.labels[t] = cv2.warpAffine(sc.labels[t], M, (V, V), flags=cv2.INTER_NEAREST, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+            sc.labels[t] = cv2.warpAffine(sc.labels[t], M, (V, V), flags=cv2.INTER_NEAREST,
+                                          borderMode=cv2.BORDER_CONSTANT, borderValue=0)
         return _finish_tracks(sc)
     if shift == 'color_cast':      # one cast for the whole clip
         st = rng.bit_generator.state
-        for t in range(sc.n_frames): rng.bit_generator.state = st; sc.frames[t] = _shift_one(sc.frames[t], shift, severity, rng)
+        for t in range(sc.n_frames):
+            rng.bit_generator.state = st
+            sc.frames[t] = _shift_one(sc.frames[t], shift, severity, rng)
         return sc
     for t in range(sc.n_frames): sc.frames[t] = _shift_one(sc.frames[t], shift, severity, rng)
     return sc
@@ -581,6 +642,7 @@ _GENERATORS = {'attribute': _gen_attribute, 'ocr': _gen_ocr, 'count': _gen_count
                'relation': lambda r, c, l, S: _gen_pair(r, c, l, S, 'relation'),
                'track': _gen_track, 'temporal': _gen_temporal}
 
+# %% ../nbs/01_world.ipynb #3af22467
 def make_sample(seed:int,                  # any non-negative int
                 task_type:str,             # one of TASK_TYPES
                 difficulty:str='easy',     # one of DIFFICULTIES
@@ -589,10 +651,13 @@ def make_sample(seed:int,                  # any non-negative int
                 cfg:WorldConfig|None=None, # sizes (default: `world_config()` at the current scale)
                ) -> Sample:
     "A seeded sample: scene, question, answer, choices and expert program (a pure function of its inputs)."
-    _check('task type', task_type, TASK_TYPES); _check('difficulty', difficulty, DIFFICULTIES); _check('shift', shift, SHIFTS)
+    _check('task type', task_type, TASK_TYPES)
+    _check('difficulty', difficulty, DIFFICULTIES)
+    _check('shift', shift, SHIFTS)
     if isinstance(severity, bool) or not isinstance(severity, (int, np.integer)) or severity not in SEVERITIES:
         raise ValueError(f"severity must be an int; got {severity!r}; valid values: {', '.join(map(str, SEVERITIES))}")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0: raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
     cfg = cfg or world_config()
     ti, di, si = TASK_TYPES.index(task_type), DIFFICULTIES.index(difficulty), SHIFTS.index(shift)
     lv = dict(LEVELS[difficulty], name=difficulty)
@@ -617,10 +682,12 @@ def _resolve_query(sc:Scene, query:str) -> tuple:
     for v, kind in verbs.items():
         if query.endswith(' ' + v):
             color, _, shape = query[:-len(v) - 1].partition(' ')
-            evs = [e for e in sc.events if e.kind == kind and sc.objects[e.obj_id].color == color and sc.objects[e.obj_id].shape == shape]
+            evs = [e for e in sc.events
+                   if e.kind == kind and sc.objects[e.obj_id].color == color and sc.objects[e.obj_id].shape == shape]
             if len(evs) == 1: return evs[0].obj_id, evs[0]
     raise ValueError(f'temporal query {query!r} names no single event')
 
+# %% ../nbs/01_world.ipynb #3fdbff8d
 def run_expert(sample:Sample, program:list|None=None) -> str:
     "The answer implied by executing `program` (default: the sample's) on the ground-truth geometry."
     sc, m = sample.scene, sample.meta
@@ -631,7 +698,8 @@ def run_expert(sample:Sample, program:list|None=None) -> str:
         _check('op', st.op, OPS)
         if st.op == 'zoom':
             b = a['box']
-            if not (0 <= b[0] < b[2] <= W and 0 <= b[1] < b[3] <= H): raise ValueError(f'zoom box {b} outside the {W}x{H} image')
+            if not (0 <= b[0] < b[2] <= W and 0 <= b[1] < b[3] <= H):
+                raise ValueError(f'zoom box {b} outside the {W}x{H} image')
             view = tuple(b)
         elif st.op == 'segment':
             t = a.get('t', 0) if sc.is_video else None
@@ -641,20 +709,25 @@ def run_expert(sample:Sample, program:list|None=None) -> str:
             if oid < 0: raise ValueError(f'segment point {a["point"]} is on background')
             segs.append((oid, sc.mask(oid, t)))
         elif st.op == 'ocr':
-            best = max((o for o in sc.objects if o.shape == 'sign'), key=lambda o: box_iou(o.box, a['box']), default=None)
+            best = max((o for o in sc.objects if o.shape == 'sign'), key=lambda o: box_iou(o.box, a['box']),
+                       default=None)
             if best is None or box_iou(best.box, a['box']) < 0.5: raise ValueError(f'ocr box {a["box"]} covers no sign')
             texts.append(best.text)
         elif st.op == 'track':
             t = a.get('t', 0)
             oid = max(sc.tracks, key=lambda i: box_iou(sc.tracks[i][t] or (0, 0, 0, 0), a['box']))
-            if box_iou(sc.tracks[oid][t] or (0, 0, 0, 0), a['box']) < 0.5: raise ValueError(f'track box {a["box"]} covers no object at t={t}')
+            if box_iou(sc.tracks[oid][t] or (0, 0, 0, 0), a['box']) < 0.5:
+                raise ValueError(f'track box {a["box"]} covers no object at t={t}')
             tracked = oid
         else: tracked, span = _resolve_query(sc, a['query'])
-        if st.target is not None and st.op != 'zoom' and (segs[-1][0] if st.op == 'segment' else tracked if st.op in ('track', 'temporal') else st.target) != st.target:
+        if st.target is not None and st.op != 'zoom' and (
+                segs[-1][0] if st.op == 'segment' else tracked if st.op in ('track', 'temporal') else st.target
+        ) != st.target:
             raise ValueError(f'{st} resolved to another object than its target {st.target}')
     task = sample.task_type
     if task == 'attribute':
-        fit = [o for o in sc.objects if o.shape in SHAPES and _inside(o.box, view) and _matches(o, dict(shape=m['shape'], color=m['color']))]
+        fit = [o for o in sc.objects
+               if o.shape in SHAPES and _inside(o.box, view) and _matches(o, dict(shape=m['shape'], color=m['color']))]
         if len(fit) != 1: raise ValueError(f'{len(fit)} objects in view {view} fit the question')
         return fit[0].color if m['variant'] == 0 else fit[0].shape
     if task == 'ocr': return texts[-1]
@@ -680,6 +753,7 @@ def split_seeds(split:str, cfg:WorldConfig|None=None) -> range:
     cfg = cfg or world_config()
     return range(SPLIT_OFFSETS[split], SPLIT_OFFSETS[split] + getattr(cfg, f'n_{split}'))
 
+# %% ../nbs/01_world.ipynb #6465d511
 def sample_to_item(s:Sample) -> dict:
     "Tensors and strings of a sample: pixels in [0, 1] as 3xHxW (images) or Tx3xHxW (videos)."
     px = torch.from_numpy(np.ascontiguousarray(s.scene.pixels)).float().div(255)
@@ -687,14 +761,17 @@ def sample_to_item(s:Sample) -> dict:
     return dict(pixels=px, question=s.question, answer=s.answer, answer_id=ANSWER_VOCAB.index(s.answer),
                 task_type=s.task_type, difficulty=s.difficulty, seed=s.seed)
 
+# %% ../nbs/01_world.ipynb #7dd6d66d
 class PixelWorldDataset(torch.utils.data.Dataset):
     "PixelWorld samples over seeds x tasks x difficulties (on the fly), or a list of loaded samples."
     def __init__(self, seeds, tasks=TASK_TYPES, difficulties=DIFFICULTIES, shift:str='none', severity:int=0,
                  cfg:WorldConfig|None=None, transform=None, samples:list|None=None):
         for t in tasks: _check('task type', t, TASK_TYPES)
         for d in difficulties: _check('difficulty', d, DIFFICULTIES)
-        _check('shift', shift, SHIFTS); _check('severity', severity, SEVERITIES)
-        self.cfg, self.shift, self.severity, self.transform, self.samples = cfg or world_config(), shift, severity, transform, samples
+        _check('shift', shift, SHIFTS)
+        _check('severity', severity, SEVERITIES)
+        self.cfg, self.shift, self.severity, self.transform, self.samples = \
+            cfg or world_config(), shift, severity, transform, samples
         self.index = [(s.seed, s.task_type, s.difficulty) for s in samples] if samples is not None else \
                      [(int(s), t, d) for s in seeds for t in tasks for d in difficulties]
 
@@ -705,14 +782,17 @@ class PixelWorldDataset(torch.utils.data.Dataset):
 
     def __len__(self): return len(self.index)
     def __getitem__(self, i:int):
-        s = self.samples[i] if self.samples is not None else make_sample(*self.index[i], self.shift, self.severity, self.cfg)
+        s = self.samples[i] if self.samples is not None else \
+            make_sample(*self.index[i], self.shift, self.severity, self.cfg)
         return self.transform(s) if self.transform else s
 
+# %% ../nbs/01_world.ipynb #d3167bb6
 def make_splits(cfg:WorldConfig|None=None, tasks=TASK_TYPES, difficulties=DIFFICULTIES, shift:str='none',
                 severity:int=0, transform=None) -> dict:
     "Train/val/test datasets over disjoint, fixed seed ranges."
     cfg = cfg or world_config()
-    return {k: PixelWorldDataset(split_seeds(k, cfg), tasks, difficulties, shift, severity, cfg, transform) for k in SPLIT_OFFSETS}
+    return {k: PixelWorldDataset(split_seeds(k, cfg), tasks, difficulties, shift, severity, cfg,
+                                 transform) for k in SPLIT_OFFSETS}
 
 # %% ../nbs/01_world.ipynb #7cb0ec6a
 WORLD_VERSION = 1   # bump when rendering changes, so stored splits are rebuilt
@@ -727,13 +807,16 @@ def _sample_meta(s:Sample) -> dict:
 
 def save_samples(samples:list, path) -> Path:
     "Write samples to `path` (arrays.npz + samples.json)."
-    path = Path(path); path.mkdir(parents=True, exist_ok=True)
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
     arrs = {}
     for i, s in enumerate(samples): arrs[f'px{i}'], arrs[f'lab{i}'] = s.scene.pixels, s.scene.labels
     np.savez_compressed(path/'arrays.npz', **arrs)
-    (path/'samples.json').write_text(json.dumps([_sample_meta(s) for s in samples], default=lambda o: o.item() if hasattr(o, 'item') else list(o)))
+    (path/'samples.json').write_text(json.dumps([_sample_meta(s) for s in samples],
+                                                default=lambda o: o.item() if hasattr(o, 'item') else list(o)))
     return path
 
+# %% ../nbs/01_world.ipynb #1198c995
 def load_samples(path) -> list:
     "Read the samples written by `save_samples`."
     path = Path(path)
@@ -745,19 +828,24 @@ def load_samples(path) -> list:
             objs = [Obj(**{**o, 'box': None if o['box'] is None else tuple(o['box'])}) for o in d['objects']]
             tracks = {int(k): [None if b is None else tuple(b) for b in v] for k, v in d['tracks'].items()}
             px, lab = z[f'px{i}'], z[f'lab{i}']
-            sc = Scene(image=None if d['is_video'] else px, frames=px if d['is_video'] else None, objects=objs, tracks=tracks,
-                       events=[Event(**e) for e in d['events']], labels=lab, regions={k: tuple(v) for k, v in d['regions'].items()})
-            out.append(Sample(sc, d['task_type'], d['difficulty'], d['shift'], d['severity'], d['seed'], d['question'], d['answer'],
-                              d['choices'], [ProgramStep(**p) for p in d['program']], d['meta']))
+            sc = Scene(image=None if d['is_video'] else px, frames=px if d['is_video'] else None,
+                       objects=objs, tracks=tracks, events=[Event(**e) for e in d['events']], labels=lab,
+                       regions={k: tuple(v) for k, v in d['regions'].items()})
+            out.append(Sample(sc, d['task_type'], d['difficulty'], d['shift'], d['severity'], d['seed'],
+                              d['question'], d['answer'], d['choices'], [ProgramStep(**p) for p in d['program']],
+                              d['meta']))
     return out
 
+# %% ../nbs/01_world.ipynb #9ffd5720
 def materialize_split(split:str, cfg:WorldConfig|None=None, tasks=TASK_TYPES, difficulties=DIFFICULTIES,
                       shift:str='none', severity:int=0, store:ArtifactStore|None=None) -> Path:
     "The directory of a split saved on disk (built once through the ArtifactStore)."
     cfg = cfg or world_config()
     ds = PixelWorldDataset(split_seeds(split, cfg), tasks, difficulties, shift, severity, cfg)
-    key = dict(cfg=asdict(cfg), split=split, tasks=list(tasks), difficulties=list(difficulties), shift=shift, severity=severity, version=WORLD_VERSION)
-    return (store or ArtifactStore()).get_or_create(f'world-{split}', key, lambda d: save_samples([ds[i] for i in range(len(ds))], d))
+    key = dict(cfg=asdict(cfg), split=split, tasks=list(tasks), difficulties=list(difficulties), shift=shift,
+               severity=severity, version=WORLD_VERSION)
+    return (store or ArtifactStore()).get_or_create(f'world-{split}', key,
+                                                    lambda d: save_samples([ds[i] for i in range(len(ds))], d))
 
 # %% ../nbs/01_world.ipynb #981300f7
 _STEP_COLORS = {'zoom': 'yellow', 'ocr': 'cyan', 'segment': 'magenta', 'track': 'lime', 'temporal': 'orange'}
@@ -770,37 +858,45 @@ def _strip(frames:np.ndarray, k:int) -> tuple:
     for j, t in enumerate(idx): out[:, j * (W + 2):j * (W + 2) + W] = frames[t]
     return out, idx
 
+# %% ../nbs/01_world.ipynb #b2592827
 def draw_sample(ax, s:Sample, program:bool=True, n_frames:int=4, fontsize:int=7):
     "Draw a sample on a matplotlib axis: pixels, question, answer and (optionally) the expert program."
     from matplotlib.patches import Rectangle
     sc = s.scene
-    rect = lambda b, dx, c, ls='-': ax.add_patch(Rectangle((b[0] + dx - 0.5, b[1] - 0.5), b[2] - b[0], b[3] - b[1], fill=False, ec=c, lw=1.2, ls=ls))
+    rect = lambda b, dx, c, ls='-': ax.add_patch(Rectangle((b[0] + dx - 0.5, b[1] - 0.5), b[2] - b[0], b[3] - b[1],
+                                                           fill=False, ec=c, lw=1.2, ls=ls))
     if sc.is_video:
-        img, idx = _strip(sc.frames, n_frames); W = sc.hw[1] + 2
+        img, idx = _strip(sc.frames, n_frames)
+        W = sc.hw[1] + 2
         ax.imshow(img, interpolation='nearest')
         for j, t in enumerate(idx):
             ax.text(j * W + 1, 1, f't={t}', color='white', fontsize=fontsize - 1, va='top')
             for st in (s.program if program else []):
-                if st.target is not None and sc.tracks[st.target][t] is not None: rect(sc.tracks[st.target][t], j * W, _STEP_COLORS[st.op])
+                if st.target is not None and sc.tracks[st.target][t] is not None:
+                    rect(sc.tracks[st.target][t], j * W, _STEP_COLORS[st.op])
             if 'zone' in sc.regions and program: rect(sc.regions['zone'], j * W, 'white', ':')
     else:
         ax.imshow(sc.image, interpolation='nearest')
         for st in (s.program if program else []):
             if 'box' in st.args: rect(st.args['box'], 0, _STEP_COLORS[st.op], '--' if st.op == 'zoom' else '-')
             if 'point' in st.args: ax.plot(*st.args['point'], marker='x', color=_STEP_COLORS[st.op], ms=5, mew=1.5)
-    ax.set_xticks([]); ax.set_yticks([])
+    ax.set_xticks([])
+    ax.set_yticks([])
     ax.set_title(f'{s.question}\n-> {s.answer}', fontsize=fontsize)
     if program: ax.set_xlabel('; '.join(map(str, s.program))[:90], fontsize=fontsize - 1)
 
+# %% ../nbs/01_world.ipynb #ba10ed68
 def plot_gallery(cfg:WorldConfig|None=None, seed:int=0, shift:str='none', severity:int=0, tasks=TASK_TYPES):
     "A task x difficulty grid of samples with their expert programs."
     import matplotlib.pyplot as plt
-    fig, axs = plt.subplots(len(tasks), 3, figsize=(13, 3.1 * len(tasks)), gridspec_kw=dict(width_ratios=[1.6, 1.6, 1.6]))
+    fig, axs = plt.subplots(len(tasks), 3, figsize=(13, 3.1 * len(tasks)),
+                            gridspec_kw=dict(width_ratios=[1.6, 1.6, 1.6]))
     for r, t in enumerate(tasks):
         for c, d in enumerate(DIFFICULTIES):
             draw_sample(axs[r, c], make_sample(seed, t, d, shift, severity, cfg))
             if c == 0: axs[r, c].set_ylabel(t, fontsize=10)
-    for c, d in enumerate(DIFFICULTIES): axs[0, c].annotate(d, (0.5, 1.45), xycoords='axes fraction', ha='center', fontsize=11, weight='bold')
+    for c, d in enumerate(DIFFICULTIES):
+        axs[0, c].annotate(d, (0.5, 1.45), xycoords='axes fraction', ha='center', fontsize=11, weight='bold')
     fig.tight_layout()
     return fig
 
@@ -811,14 +907,19 @@ def browse(cfg:WorldConfig|None=None, seed:int=0):
     cfg = cfg or world_config()
     dd = lambda opts, desc: w.Dropdown(options=list(opts), description=desc, layout=w.Layout(width='220px'))
     task, diff, shift = dd(TASK_TYPES, 'task'), dd(DIFFICULTIES, 'difficulty'), dd(SHIFTS, 'shift')
-    sev, sd = w.IntSlider(3, 0, 5, description='severity'), w.IntText(seed, description='seed', layout=w.Layout(width='180px'))
+    sev, sd = w.IntSlider(3, 0, 5, description='severity'), w.IntText(seed, description='seed',
+                                                                      layout=w.Layout(width='180px'))
     out, info = w.Output(), w.HTML()
     def show(*_):
-        s = make_sample(max(0, sd.value), task.value, diff.value, shift.value, 0 if shift.value == 'none' else sev.value, cfg)
-        info.value = f'<b>Q:</b> {s.question} &nbsp; <b>A:</b> {s.answer}<br><code>' + '<br>'.join(map(str, s.program)) + '</code>'
+        s = make_sample(max(0, sd.value), task.value, diff.value, shift.value,
+                        0 if shift.value == 'none' else sev.value, cfg)
+        info.value = (f'<b>Q:</b> {s.question} &nbsp; <b>A:</b> {s.answer}<br><code>' +
+                      '<br>'.join(map(str, s.program)) + '</code>')
         with out:
             out.clear_output(wait=True)
-            fig, ax = plt.subplots(figsize=(7 if s.scene.is_video else 3.5, 3.5)); draw_sample(ax, s); plt.show()
+            fig, ax = plt.subplots(figsize=(7 if s.scene.is_video else 3.5, 3.5))
+            draw_sample(ax, s)
+            plt.show()
     for c in (task, diff, shift, sev, sd): c.observe(show, names='value')
     show()
     return w.VBox([w.HBox([task, diff, shift]), w.HBox([sev, sd]), info, out])
