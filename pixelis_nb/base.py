@@ -71,7 +71,8 @@ def base_config(scale=None, **kw) -> BaseConfig:
 # %% ../nbs/13b_base.ipynb #b0b65536
 def pick(rng, weights:dict) -> str:
     "A key of `weights` drawn with probability proportional to its value."
-    k = list(weights); p = np.array([weights[x] for x in k], float)
+    k = list(weights)
+    p = np.array([weights[x] for x in k], float)
     return k[int(rng.choice(len(k), p=p / p.sum()))]
 
 def difficulty_at(rng, step:int, cfg:BaseConfig) -> str:
@@ -82,7 +83,8 @@ def difficulty_at(rng, step:int, cfg:BaseConfig) -> str:
 # %% ../nbs/13b_base.ipynb #a2d505b0
 def target_crop(sample, factor:float, min_frac:float, tcfg) -> np.ndarray:
     "The zoom tool's output for a square box `factor` times the target's size around it."
-    sc = sample.scene; b = sc.objects[sample.meta['target']].box
+    sc = sample.scene
+    b = sc.objects[sample.meta['target']].box
     return zoom(sc.image, ZoomArgs(zoom_box(b, sc.image.shape[0], factor=factor, min_frac=min_frac)), tcfg).image
 
 def percept_messages(sample, view:str, rng, tcfg, cfg:BaseConfig) -> list[dict]:
@@ -134,7 +136,8 @@ def stream_rows(step:int, processor, cfg:BaseConfig, wcfg, tcfg) -> list[dict]:
     rows, k = [], 0
     while len(rows) < n:
         if k >= 4 * n: raise RuntimeError(f"step {step}: more than {3 * n} traces rejected; check the chain_tasks mix")
-        seed = cfg.first_seed + step * 4 * n + k; k += 1   # up to 4n seeds per step (a rejected trace draws the next)
+        seed = cfg.first_seed + step * 4 * n + k
+        k += 1   # up to 4n seeds per step (a rejected trace draws the next)
         d = difficulty_at(rng, step, cfg)
         if len(rows) < cfg.n_percept:
             t = pick(rng, cfg.percept_tasks)
@@ -190,7 +193,8 @@ def pretrain(scale, cfg:BaseConfig|None=None,
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     start, hist = 0, dict(loss=[], secs=[])
     if ckpt_dir is not None and (Path(ckpt_dir)/'state.json').exists():
-        st = load_checkpoint(ckpt_dir, model, opt); start, hist = st['step'], st['history']
+        st = load_checkpoint(ckpt_dir, model, opt)
+        start, hist = st['step'], st['history']
     fabric = fabric or make_fabric(scale)
     fmodel, fopt = fabric.setup(model, opt)
     for st in opt.state.values():   # a resumed AdamW state follows the parameters to their device
@@ -206,12 +210,16 @@ def pretrain(scale, cfg:BaseConfig|None=None,
         loss = base_loss(fmodel, batch)
         fabric.backward(loss)
         fabric.clip_gradients(fmodel, fopt, max_norm=cfg.clip)
-        fopt.step(); fopt.zero_grad()
-        hist['loss'].append(float(loss.detach())); hist['secs'].append(round(time.time() - t0, 3)); t0 = time.time()
+        fopt.step()
+        fopt.zero_grad()
+        hist['loss'].append(float(loss.detach()))
+        hist['secs'].append(round(time.time() - t0, 3))
+        t0 = time.time()
         if save and cfg.ckpt_every and (step + 1) % cfg.ckpt_every == 0:
             save_checkpoint(ckpt_dir, model, opt, step + 1, hist)
     if save: save_checkpoint(ckpt_dir, model, opt, len(hist['loss']), hist)
-    fmodel.eval(); model.eval()
+    fmodel.eval()
+    model.eval()
     return model, proc, hist, sum(hist['secs'])
 
 # %% ../nbs/13b_base.ipynb #1d350751
@@ -243,7 +251,8 @@ def base_checkpoint(scale=None, cfg:BaseConfig|None=None) -> Path:
     from pixelis_nb.core import ArtifactStore, cache_root
     from pixelis_nb.policy import save_policy
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
-    key = recipe_key(scale, cfg); h = config_hash(key)
+    key = recipe_key(scale, cfg)
+    h = config_hash(key)
     ship = shipped_dir(scale.name)
     if (ship/'manifest.json').exists() and load_manifest(ship)['config_hash'] == h: return ship
     def build(d):
@@ -328,7 +337,8 @@ def ship_base(scale='tiny', cfg:BaseConfig|None=None) -> Path:
     dst = shipped_dir(scale.name)
     if src.resolve() != dst.resolve():
         if dst.exists(): shutil.rmtree(dst)
-        shutil.copytree(src/'policy', dst/'policy'); shutil.copy(src/'manifest.json', dst/'manifest.json')
+        shutil.copytree(src/'policy', dst/'policy')
+        shutil.copy(src/'manifest.json', dst/'manifest.json')
     m = load_manifest(dst)
     policy, proc = load_policy(dst/'policy')
     m['scores'] = base_scores(policy, proc, scale, cfg)[0]

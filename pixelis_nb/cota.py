@@ -19,7 +19,8 @@ import numpy as np
 from .core import get_scale, configure, ArtifactStore, record_metrics, save_figure, progress, Scale
 from .world import (TASK_TYPES, DIFFICULTIES, VIDEO_TASKS, QUADRANTS, TIME_BINS, make_sample, world_config,
                               WorldConfig, time_bin)
-from .tools import ToolContext, ToolConfig, View, execute, tool_config, to_view_coords, from_view_coords, box_iou
+from .tools import (ToolContext, ToolConfig, View, execute, tool_config, to_view_coords, from_view_coords,
+                              box_iou)
 from .grammar import Action, serialize_action, step_to_action
 
 # %% ../nbs/13_cota.ipynb #147c4135
@@ -38,7 +39,8 @@ class CotaConfig:
     obs_max_frames:int=4       # per-frame boxes spelled out in a track observation (keeps sequences short)
     version:int=1              # bump to rebuild stored corpora
 
-COTA_SCALES = {'nano': dict(n_per_cell=2), 'tiny': dict(n_per_cell=30), 'small': dict(n_per_cell=400), 'paper': dict(n_per_cell=4000)}
+COTA_SCALES = {'nano': dict(n_per_cell=2), 'tiny': dict(n_per_cell=30), 'small': dict(n_per_cell=400),
+               'paper': dict(n_per_cell=4000)}
 
 def cota_config(scale:Scale|str|None=None, **kw) -> CotaConfig:
     "The corpus knobs for a scale (with the user's `cota.*` overrides)."
@@ -66,11 +68,17 @@ class _Obs:
     text:str
     image:Any=None
 
+# %% ../nbs/13_cota.ipynb #54fa1542
 @dataclass
 class Trace:
     "A CoTA trace for one PixelWorld sample."
-    seed:int; task_type:str; difficulty:str; shift:str; severity:int
-    question:str; answer:str
+    seed:int
+    task_type:str
+    difficulty:str
+    shift:str
+    severity:int
+    question:str
+    answer:str
     variant:str                   # direct, chain or selfcorrect
     style:str                     # verbose or concise
     steps:list=field(default_factory=list)
@@ -83,7 +91,8 @@ class Trace:
         for s in self.steps:
             out.append(f"<think>{s.thought}</think>")
             if s.answer is not None: out.append(f"<answer>{s.answer}</answer>")
-            else: out.append(f"<act>{s.action}</act><obs>{'<img>' if s.obs_image is not None else ''}{s.obs_text}</obs>")
+            else:
+                out.append(f"<act>{s.action}</act><obs>{'<img>' if s.obs_image is not None else ''}{s.obs_text}</obs>")
         return ''.join(out)
     def sample(self, wcfg:WorldConfig|None=None):
         "The PixelWorld sample this trace solves (regenerated: samples are pure functions of their seed)."
@@ -96,18 +105,23 @@ THOUGHTS = {
                               'everything i need is visible at this size; no zoom is needed.']),
     'zoom':     dict(concise=['too small. zoom {where}.', 'zoom in {where}.', 'look closer {where}.'],
                      verbose=['the {thing} is small, only a few pixels wide. i zoom in on the region {where}.',
-                              'at this size i cannot tell. i zoom into the part of the image {where} to see it better.']),
+                              'at this size i cannot tell. i zoom into the part of the image {where} to see it '
+                              'better.']),
     'correct':  dict(concise=['still too small. zoom closer.', 'too wide. zoom tighter.'],
                      verbose=['the view is still too wide and the {thing} is tiny in it. i zoom closer around it.',
                               'that zoom was too wide; the {thing} is still small. a tighter box around it.']),
     'segment':  dict(concise=['segment {which}.', 'mask {which}.'],
-                     verbose=['i segment {which} to get its mask and area.', 'a mask of {which} tells me its area and position.']),
+                     verbose=['i segment {which} to get its mask and area.',
+                              'a mask of {which} tells me its area and position.']),
     'ocr':      dict(concise=['read the text.', 'ocr the sign.'],
-                     verbose=['the sign is large enough now. i read its text with ocr.', 'i run ocr on the sign to read what it says.']),
+                     verbose=['the sign is large enough now. i read its text with ocr.',
+                              'i run ocr on the sign to read what it says.']),
     'track':    dict(concise=['track it.', 'follow it over time.'],
-                     verbose=['i track the {thing} from frame {t} to see where it goes.', 'the {thing} moves; i follow it with the tracker from frame {t}.']),
+                     verbose=['i track the {thing} from frame {t} to see where it goes.',
+                              'the {thing} moves; i follow it with the tracker from frame {t}.']),
     'temporal': dict(concise=['find when.', 'search the frames.'],
-                     verbose=['i search the video for the moment the {query}.', 'i localize in time when the {query}.']),
+                     verbose=['i search the video for the moment the {query}.',
+                              'i localize in time when the {query}.']),
     'answer':   dict(concise=['so {answer}.', 'it is {answer}.', 'answer {answer}.'],
                      verbose=['{evidence} so the answer is {answer}.', '{evidence} the answer: {answer}.']),
 }
@@ -135,7 +149,8 @@ def _thing(sample) -> str:
 
 def _wide_box(box, factor:float, W:int, H:int) -> list:
     "A box `factor` times wider than `box`, same centre, shifted to stay inside the W x H image."
-    x0, y0, x1, y1 = box; w, h = min(W, round((x1 - x0) * factor)), min(H, round((y1 - y0) * factor))
+    x0, y0, x1, y1 = box
+    w, h = min(W, round((x1 - x0) * factor)), min(H, round((y1 - y0) * factor))
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     nx, ny = int(np.clip(round(cx - w / 2), 0, W - w)), int(np.clip(round(cy - h / 2), 0, H - h))
     return [nx, ny, nx + w, ny + h]
@@ -146,6 +161,7 @@ def _act(ps, ctx:ToolContext):
     obs = execute(a, ctx)
     return serialize_action(a), obs, (replace(ctx, view=obs.new_view) if obs.new_view is not None else ctx)
 
+# %% ../nbs/13_cota.ipynb #959f155a
 def synthesize(sample,                 # a PixelWorld `Sample`
                variant:str,            # 'direct', 'chain' or 'selfcorrect'
                style:str,              # 'verbose' or 'concise'
@@ -155,39 +171,49 @@ def synthesize(sample,                 # a PixelWorld `Sample`
               ) -> Trace:
     "Execute the sample's expert program with the real tools and write it as a CoTA trace."
     from pixelis_nb.world import ProgramStep
-    if variant not in ('direct', 'chain', 'selfcorrect'): raise ValueError(f"unknown variant {variant!r}; valid: direct, chain, selfcorrect")
+    if variant not in ('direct', 'chain', 'selfcorrect'):
+        raise ValueError(f"unknown variant {variant!r}; valid: direct, chain, selfcorrect")
     if style not in ('verbose', 'concise'): raise ValueError(f"unknown style {style!r}; valid: verbose, concise")
-    rng = np.random.default_rng([sample.seed, TASK_TYPES.index(sample.task_type), DIFFICULTIES.index(sample.difficulty), len(style), len(variant)])
+    rng = np.random.default_rng([sample.seed, TASK_TYPES.index(sample.task_type), DIFFICULTIES.index(sample.difficulty),
+                                 len(style), len(variant)])
     sc = sample.scene
     ctx = ToolContext(image=sc.image, frames=sc.frames, cfg=tcfg)
-    tr = Trace(sample.seed, sample.task_type, sample.difficulty, sample.shift, sample.severity, sample.question, sample.answer, variant, style)
+    tr = Trace(sample.seed, sample.task_type, sample.difficulty, sample.shift, sample.severity, sample.question,
+               sample.answer, variant, style)
     thing = _thing(sample)
     if variant == 'direct':
-        tr.steps.append(TraceStep(say('direct', style, rng, thing=thing), answer=sample.answer)); return tr
+        tr.steps.append(TraceStep(say('direct', style, rng, thing=thing), answer=sample.answer))
+        return tr
     prog = list(sample.program)
     if variant == 'selfcorrect':
-        if not prog or prog[0].op != 'zoom': raise ValueError('a self-correction trace needs a program that starts with a zoom')
+        if not prog or prog[0].op != 'zoom':
+            raise ValueError('a self-correction trace needs a program that starts with a zoom')
         W, H = ctx.size
         wb = _wide_box(prog[0].args['box'], wide_factor, W, H)
-        if (wb[2] - wb[0]) * (wb[3] - wb[1]) > 0.8 * W * H: raise ValueError('the expert zoom is already wide: no too-wide detour possible')
+        if (wb[2] - wb[0]) * (wb[3] - wb[1]) > 0.8 * W * H:
+            raise ValueError('the expert zoom is already wide: no too-wide detour possible')
         wide = ProgramStep('zoom', dict(box=wb), prog[0].target)
         txt, obs, ctx2 = _act(wide, ctx)
-        tr.steps.append(TraceStep(say('zoom', style, rng, thing=thing, where=where(prog[0].args['box'], ctx.view)), txt, obs.text, obs.image,
-                                  error=obs.error.code if obs.error else None, deliberate=True, view=tuple(ctx2.view.box)))
+        tr.steps.append(TraceStep(say('zoom', style, rng, thing=thing, where=where(prog[0].args['box'], ctx.view)),
+                                  txt, obs.text, obs.image, error=obs.error.code if obs.error else None,
+                                  deliberate=True, view=tuple(ctx2.view.box)))
         ctx, first_kind = ctx2, 'correct'
     else: first_kind = 'zoom'
     seg_k = 0
     for i, ps in enumerate(prog[:steps]):
-        if ps.op == 'zoom': th = say(first_kind if i == 0 else 'zoom', style, rng, thing=thing, where=where(ps.args['box'], ctx.view))
+        if ps.op == 'zoom':
+            th = say(first_kind if i == 0 else 'zoom', style, rng, thing=thing, where=where(ps.args['box'], ctx.view))
         elif ps.op == 'segment':
             seg_k += 1
-            which = ('the first object', 'the second object')[seg_k - 1] if sample.task_type in ('size', 'relation') else f'object {seg_k}'
+            which = (('the first object', 'the second object')[seg_k - 1] if sample.task_type in ('size', 'relation')
+                     else f'object {seg_k}')
             th = say('segment', style, rng, which=which)
         elif ps.op == 'track': th = say('track', style, rng, thing=thing, t=ps.args.get('t', 0))
         elif ps.op == 'temporal': th = say('temporal', style, rng, query=ps.args['query'])
         else: th = say(ps.op, style, rng, thing=thing)
         txt, obs, ctx = _act(ps, ctx)
-        tr.steps.append(TraceStep(th, txt, obs.text, obs.image, error=obs.error.code if obs.error else None, view=tuple(ctx.view.box)))
+        tr.steps.append(TraceStep(th, txt, obs.text, obs.image, error=obs.error.code if obs.error else None,
+                                  view=tuple(ctx.view.box)))
     if steps is not None and steps < len(prog): return tr
     ev, _ = evidence(sample, tr)
     tr.steps.append(TraceStep(say('answer', style, rng, answer=sample.answer, evidence=ev), answer=sample.answer))
@@ -211,14 +237,17 @@ def _track_last(txt:str):
 def _final_view(sample, tr:Trace) -> tuple:
     "The pixel box the policy sees after the trace's last step."
     vs = [s.view for s in tr.steps if s.view is not None]
-    sc = sample.scene; H, W = (sc.image if sc.image is not None else sc.frames[0]).shape[:2]
+    sc = sample.scene
+    H, W = (sc.image if sc.image is not None else sc.frames[0]).shape[:2]
     return tuple(vs[-1]) if vs else (0, 0, W, H)
 
 def covered(inner, outer) -> float:
     "Fraction of box `inner` that lies inside box `outer`."
-    w = max(0, min(inner[2], outer[2]) - max(inner[0], outer[0])); h = max(0, min(inner[3], outer[3]) - max(inner[1], outer[1]))
+    w = max(0, min(inner[2], outer[2]) - max(inner[0], outer[0]))
+    h = max(0, min(inner[3], outer[3]) - max(inner[1], outer[1]))
     return w * h / max(1, (inner[2] - inner[0]) * (inner[3] - inner[1]))
 
+# %% ../nbs/13_cota.ipynb #2e7f6090
 def evidence(sample, tr:Trace) -> tuple[str, str|None]:
     "A sentence stating what the tools found, and the answer those findings imply (None if they imply none)."
     obs = [s for s in tr.steps if s.action is not None and not s.deliberate]
@@ -242,7 +271,8 @@ def evidence(sample, tr:Trace) -> tuple[str, str|None]:
         if t == 'size': return f'the areas are {aa} and {ab}.', 'yes' if aa > ab else 'no'
         dx, dy = (ba[0] + ba[2] - bb[0] - bb[2]) / 2, (ba[1] + ba[3] - bb[1] - bb[3]) / 2
         rel = ('left' if dx < 0 else 'right') if abs(dx) >= abs(dy) else ('above' if dy < 0 else 'below')
-        return f'the first is {rel} of the second.' if rel in ('left', 'right') else f'the first is {rel} the second.', rel
+        return (f'the first is {rel} of the second.' if rel in ('left', 'right')
+                else f'the first is {rel} the second.'), rel
     if t == 'track':
         b = _track_last(obs[-1].obs_text)
         if b is None: return '', None
@@ -252,7 +282,8 @@ def evidence(sample, tr:Trace) -> tuple[str, str|None]:
             return f'it ends near [{round(cx)},{round(cy)}].', q
         z = to_view_coords(list(sample.scene.regions['zone']), View((0, 0, *sample.scene.frames.shape[2:0:-1])))
         inside = any(z[0] <= (bb[0] + bb[2]) / 2 <= z[2] and z[1] <= (bb[1] + bb[3]) / 2 <= z[3]
-                     for bb in ([int(v) for v in _NUMS.findall(x)] for x in re.findall(r'\[[\d,]+\]', obs[-1].obs_text)))
+                     for bb in ([int(v) for v in _NUMS.findall(x)]
+                                for x in re.findall(r'\[[\d,]+\]', obs[-1].obs_text)))
         return ('it goes into the zone.' if inside else 'it stays out of the zone.'), 'yes' if inside else 'no'
     if t == 'temporal':
         m = re.match(r'frames \[(\d+),(\d+)\]', obs[-1].obs_text or '')
@@ -260,6 +291,7 @@ def evidence(sample, tr:Trace) -> tuple[str, str|None]:
         return f'it happens at frame {m.group(1)}.', time_bin(int(m.group(1)), len(sample.scene.frames))
     raise ValueError(f"unknown task type {t!r}; valid: {', '.join(TASK_TYPES)}")
 
+# %% ../nbs/13_cota.ipynb #4203611c
 def check_trace(sample, tr:Trace) -> str:
     "Why a trace is rejected ('tool_error', 'wrong_answer', 'no_evidence') or 'ok'."
     if any(s.error for s in tr.steps): return 'tool_error'
@@ -270,7 +302,8 @@ def check_trace(sample, tr:Trace) -> str:
 # %% ../nbs/13_cota.ipynb #d58ccf92
 def choose_variants(sample, cfg:CotaConfig) -> list[tuple[str, str]]:
     "The (variant, style) pairs written for a sample."
-    rng = np.random.default_rng([sample.seed, TASK_TYPES.index(sample.task_type), DIFFICULTIES.index(sample.difficulty), 7])
+    rng = np.random.default_rng([sample.seed, TASK_TYPES.index(sample.task_type),
+                                 DIFFICULTIES.index(sample.difficulty), 7])
     if sample.task_type in cfg.direct_tasks and sample.difficulty == 'easy': variant = 'direct'
     elif sample.program and sample.program[0].op == 'zoom' and rng.random() < cfg.p_selfcorrect: variant = 'selfcorrect'
     else: variant = 'chain'
@@ -288,7 +321,8 @@ def build_traces(cfg:CotaConfig, wcfg:WorldConfig, tcfg:ToolConfig) -> tuple[lis
             t0 = time.time()
             try: tr = synthesize(s, variant, style, tcfg, cfg.wide_factor)
             except ValueError:   # no room for a too-wide detour: write the plain chain
-                variant = 'chain'; tr = synthesize(s, variant, style, tcfg, cfg.wide_factor)
+                variant = 'chain'
+                tr = synthesize(s, variant, style, tcfg, cfg.wide_factor)
             why = check_trace(s, tr)
             log.append(dict(task_type=task, difficulty=diff, seed=seed, variant=variant, style=style, status=why,
                             n_tools=tr.n_tools, secs=time.time() - t0))
@@ -298,12 +332,15 @@ def build_traces(cfg:CotaConfig, wcfg:WorldConfig, tcfg:ToolConfig) -> tuple[lis
 # %% ../nbs/13_cota.ipynb #cec1da25
 def save_traces(traces:list[Trace], path:str|Path, log:list[dict]|None=None) -> Path:
     "Write traces (and the build log) to a directory."
-    path = Path(path); path.mkdir(parents=True, exist_ok=True)
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
     imgs, lines = {}, []
     for i, tr in enumerate(traces):
         d = asdict(tr)
         for k, st in enumerate(tr.steps):
-            if st.obs_image is not None: imgs[f'{i}_{k}'] = np.ascontiguousarray(st.obs_image); d['steps'][k]['obs_image'] = f'{i}_{k}'
+            if st.obs_image is not None:
+                imgs[f'{i}_{k}'] = np.ascontiguousarray(st.obs_image)
+                d['steps'][k]['obs_image'] = f'{i}_{k}'
         lines.append(json.dumps(d))
     (path/'traces.jsonl').write_text('\n'.join(lines) + '\n')
     np.savez_compressed(path/'obs_images.npz', **imgs)
@@ -332,6 +369,7 @@ def corpus_configs(scale:Scale|str|None=None, cfg:CotaConfig|None=None) -> tuple
     cfg = cfg or cota_config(scale)
     return cfg, world_config(scale), tool_config(scale, obs_max_frames=cfg.obs_max_frames)
 
+# %% ../nbs/13_cota.ipynb #828ca892
 def cota_corpus(scale:Scale|str|None=None, cfg:CotaConfig|None=None) -> Path:
     "The stored CoTA corpus directory for a scale (built and stored on first use)."
     cfg, wcfg, tcfg = corpus_configs(scale, cfg)
@@ -346,20 +384,24 @@ def corpus_table(log:list[dict]):
     import pandas as pd
     df = pd.DataFrame(log)
     k = df[df.status == 'ok']
-    t = pd.DataFrame({'attempted': df.groupby('task_type').size(), 'kept': k.groupby('task_type').size()}).fillna(0).astype(int)
+    t = pd.DataFrame({'attempted': df.groupby('task_type').size(),
+                      'kept': k.groupby('task_type').size()}).fillna(0).astype(int)
     t['keep_rate'] = (t.kept / t.attempted).round(2)
     for r in ('tool_error', 'no_evidence', 'wrong_answer'): t[r] = df[df.status == r].groupby('task_type').size()
     for v in ('direct', 'chain', 'selfcorrect'): t[v] = k[k.variant == v].groupby('task_type').size()
     t['verbose'] = k[k['style'] == 'verbose'].groupby('task_type').size()
     t['mean_tools'] = k.groupby('task_type').n_tools.mean().round(2)
-    return t.fillna(0).astype({c: int for c in ('tool_error', 'no_evidence', 'wrong_answer', 'direct', 'chain', 'selfcorrect', 'verbose')})
+    return t.fillna(0).astype({c: int for c in ('tool_error', 'no_evidence', 'wrong_answer',
+                                                'direct', 'chain', 'selfcorrect', 'verbose')})
 
 def trace_lengths(traces:list[Trace], tokenizer) -> np.ndarray:
     "Tokens of each trace's text (assistant turns and observation text; images not counted)."
-    return np.array([len(tokenizer(tr.text().replace('<img>', ''), add_special_tokens=False)['input_ids']) for tr in traces])
+    return np.array([len(tokenizer(tr.text().replace('<img>', ''), add_special_tokens=False)['input_ids'])
+                     for tr in traces])
 
 # %% ../nbs/13_cota.ipynb #f82b11ea
-def trace_messages(tr:Trace, wcfg:WorldConfig|None=None, sample=None, max_frames:int=4, system:str|None=None) -> list[dict]:
+def trace_messages(tr:Trace, wcfg:WorldConfig|None=None, sample=None, max_frames:int=4,
+                   system:str|None=None) -> list[dict]:
     "The chat messages of a trace (prompt image or frames regenerated from its sample)."
     from pixelis_nb.policy import make_messages
     s = sample or tr.sample(wcfg)

@@ -34,8 +34,14 @@ def held_out(scale, per_cell:int, seed:int, tasks=None) -> list:
 @dataclass
 class EvalResult:
     "One held-out sample answered by the policy (or by a reference)."
-    task_type:str; difficulty:str; answer:str; pred:str|None
-    n_calls:int; n_valid:int; arg_iou:float|None; text:str
+    task_type:str
+    difficulty:str
+    answer:str
+    pred:str|None
+    n_calls:int
+    n_valid:int
+    arg_iou:float|None
+    text:str
     forced:bool=False   # the answer was forced after the free turns ended without one (`force_answers`)
     steps:list=field(default_factory=list, repr=False)  # the tool steps before the answer (actions with observations)
 
@@ -74,7 +80,8 @@ def policy_results(model, processor, samples:list, tools_cfg, cfg:RolloutConfig|
 # %% ../nbs/13a_evaluate.ipynb #87026656
 def extend_encoding(enc:dict, ids) -> dict:
     "An encoding followed by more text token ids (not an image, attended, no label)."
-    ids = torch.as_tensor(list(ids), dtype=torch.long); n = len(ids)
+    ids = torch.as_tensor(list(ids), dtype=torch.long)
+    n = len(ids)
     cat = lambda k, v: torch.cat([enc[k], torch.full((n,), v, dtype=enc[k].dtype)])
     return dict(enc, input_ids=torch.cat([enc['input_ids'], ids]), attention_mask=cat('attention_mask', 1),
                 mm_token_type_ids=cat('mm_token_type_ids', 0), roles=cat('roles', ROLE_ID['arg']),
@@ -94,11 +101,13 @@ def answer_context(processor, sample, steps:list, text:str, own:bool, restate:bo
     enc = encode_conversation(processor, msgs, add_generation_prompt=not steps)
     return extend_encoding(enc, processor.tokenizer(pre, add_special_tokens=False)['input_ids'])
 
+# %% ../nbs/13a_evaluate.ipynb #5bcf8bac
 @torch.no_grad()
 def force_answers(model, processor, samples:list, results:list[EvalResult], restate:bool=True,
                   max_tokens:int=12, batch_size:int=64) -> list[EvalResult]:
     "`results`, each unanswered one completed after a forced `<answer>` (tools banned)."
-    tok = processor.tokenizer; dev = next(model.parameters()).device
+    tok = processor.tokenizer
+    dev = next(model.parameters()).device
     ends = [tok.convert_tokens_to_ids(t) for t in ('</answer>', '<|im_end|>')]
     open_ = [i for i, r in enumerate(results) if r.pred is None]
     out = list(results)
@@ -151,12 +160,15 @@ def _mrope(model):
     base = model.get_base_model() if hasattr(model, 'get_base_model') else model
     return base.model
 
+# %% ../nbs/13a_evaluate.ipynb #74c4f443
 @torch.no_grad()
 def choice_results(model, processor, samples:list, results:list[EvalResult], batch_size:int=16,
                    restate:bool=True) -> list[EvalResult]:
     "`results` with each answer replaced by the sample's choice the model finds most likely after `<answer>`."
     if len(samples) != len(results): raise ValueError(f"{len(samples)} samples but {len(results)} results")
-    tok = processor.tokenizer; model.eval(); dev = next(model.parameters()).device
+    tok = processor.tokenizer
+    model.eval()
+    dev = next(model.parameters()).device
     encs = [answer_prefix(processor, s, r, restate) for s, r in zip(samples, results)]
     m, preds = _mrope(model), []
     for c0 in range(0, len(samples), batch_size):
@@ -234,8 +246,10 @@ def paired_gap(a:list[EvalResult], b:list[EvalResult], n_boot:int=10_000, level:
 def wilson(k:int, n:int, z:float=1.96) -> tuple:
     "Wilson score interval of a proportion k/n."
     if n == 0: return (float('nan'), float('nan'))
-    p = k / n; d = 1 + z * z / n
-    c = (p + z * z / (2 * n)) / d; h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
+    p = k / n
+    d = 1 + z * z / n
+    c = (p + z * z / (2 * n)) / d
+    h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
     return (max(0., c - h), min(1., c + h))
 
 def cell_table(runs:dict) -> 'pd.DataFrame':
@@ -246,7 +260,8 @@ def cell_table(runs:dict) -> 'pd.DataFrame':
         df = pd.DataFrame([dict(task=r.task_type, difficulty=r.difficulty, ok=r.pred == r.answer, calls=r.n_calls,
                                 valid=r.n_valid) for r in res])
         for (t, d), g in df.groupby(['task', 'difficulty'], sort=False):
-            k, n = int(g.ok.sum()), len(g); lo, hi = wilson(k, n)
+            k, n = int(g.ok.sum()), len(g)
+            lo, hi = wilson(k, n)
             valid = g.valid.sum() / g.calls.sum() if g.calls.sum() else float('nan')
             rows.append(dict(run=name, task=t, difficulty=d, acc=k / n, lo=lo, hi=hi, n=n, valid=valid,
                              tools=g.calls.mean()))

@@ -127,7 +127,8 @@ class ArgHead(nn.Module):
         return torch.cat([torch.minimum(p[..., :2], p[..., 2:]), torch.maximum(p[..., :2], p[..., 2:])], -1)
 
 def box_loss(pred:torch.Tensor, target:torch.Tensor, giou_weight:float=1.0, reduce:bool=True) -> torch.Tensor:
-    "$\\lVert \\hat b-b\\rVert_1$ (coordinate mean) $+\\;$ giou_weight $\\cdot(1-\\mathrm{GIoU})$, box mean (per box: `reduce=False`)."
+    ("$\\lVert \\hat b-b\\rVert_1$ (coordinate mean) $+\\;$ giou_weight $\\cdot(1-\\mathrm{GIoU})$, "
+     "box mean (per box: `reduce=False`).")
     if len(pred) == 0: return pred.sum() * 0.
     per = (pred - target).abs().mean(-1) + giou_weight * (1 - giou(pred, target))
     return per.mean() if reduce else per
@@ -168,6 +169,7 @@ class PointerArgHead(nn.Module):
         wh = torch.sigmoid(o[:, 2:])
         return torch.cat([c - wh / 2, c + wh / 2], -1).clamp(0, 1), logits
 
+# %% ../nbs/14_sft.ipynb #77d8bf27
 def view_keys(hidden:torch.Tensor, # [B, T, D] decoder hidden states
               b:torch.Tensor,      # [N] batch row of each query
               key:torch.Tensor,    # [N, 3] (first token, rows, cols) of each query's view image
@@ -184,7 +186,8 @@ def target_cell(val:torch.Tensor, key:torch.Tensor) -> torch.Tensor:
     "Index of the visual token holding each target's centre (`val`: [N, 4] boxes; points as [x, y, x, y])."
     cx, cy = (val[:, 0] + val[:, 2]) / 2, (val[:, 1] + val[:, 3]) / 2
     rows, cols = key[:, 1], key[:, 2]
-    i = (cy * rows).long().clamp(min=0).minimum(rows - 1); j = (cx * cols).long().clamp(min=0).minimum(cols - 1)
+    i = (cy * rows).long().clamp(min=0).minimum(rows - 1)
+    j = (cx * cols).long().clamp(min=0).minimum(cols - 1)
     return i * cols + j
 
 # %% ../nbs/14_sft.ipynb #c2f0ec02
@@ -230,8 +233,10 @@ def head_targets(roles:torch.Tensor,  # [T] role ids of one sequence
         kind, val, key = args[k]
         q = _value_query(r, s, starts[k+1] if k + 1 < len(starts) else len(r))
         if q is None: raise ValueError(f"action {k} has a {kind} target but no argument value tokens")
-        out['arg_pos'].append(q); out['arg_kind'].append(ARG_KINDS.index(kind))
-        out['arg_val'].append([float(v) for v in val] * (2 if kind == 'point' else 1)); out['arg_key'].append(list(key))
+        out['arg_pos'].append(q)
+        out['arg_kind'].append(ARG_KINDS.index(kind))
+        out['arg_val'].append([float(v) for v in val] * (2 if kind == 'point' else 1))
+        out['arg_key'].append(list(key))
     return out
 
 # %% ../nbs/14_sft.ipynb #7873ae1f
@@ -263,6 +268,7 @@ def arg_loss(box:torch.Tensor, logits:torch.Tensor|None, kind:torch.Tensor, val:
     if logits is not None and cfg.lambda_ptr: l = l + cfg.lambda_ptr * F.cross_entropy(logits, target_cell(val, key))
     return l
 
+# %% ../nbs/14_sft.ipynb #3ae633f1
 def sft_loss(logits:torch.Tensor,  # [B, T, V]
              hidden:torch.Tensor,  # [B, T, D] last decoder hidden states
              batch:dict,           # input_ids, roles, and (with aux) op_pos/op_label/arg_pos/arg_kind/arg_val/arg_key
@@ -373,7 +379,8 @@ def train_sft(model:SFTModel,       # policy + heads
     opt = torch.optim.AdamW([g for g in groups if g['params']], lr=cfg.lr, weight_decay=cfg.weight_decay)
     start, history = 0, []
     if ckpt_dir is not None and (Path(ckpt_dir)/'state.json').exists():
-        st = load_checkpoint(ckpt_dir, raw, opt); start, history = st['step'], st['history']
+        st = load_checkpoint(ckpt_dir, raw, opt)
+        start, history = st['step'], st['history']
     fmodel, fopt = fabric.setup(model, opt)
     diffs = [e['difficulty'] for e in data]
     save = ckpt_dir is not None and fabric.is_global_zero   # one writer: rank 0 saves for every rank
@@ -389,7 +396,8 @@ def train_sft(model:SFTModel,       # policy + heads
                 fabric.backward(out['loss'] / cfg.grad_accum)
             terms.append({k: float(v.detach()) for k, v in out.items()})
         gn = fabric.clip_gradients(fmodel, fopt, max_norm=cfg.clip)
-        fopt.step(); fopt.zero_grad()
+        fopt.step()
+        fopt.zero_grad()
         if step % cfg.log_every == 0 or step == cfg.steps - 1:
             row = {k: float(np.mean([t[k] for t in terms])) for k in terms[0]}
             history.append(dict(step=step, lr=lr_at(step, cfg), grad_norm=float(gn), **row))
@@ -420,6 +428,7 @@ def view_image(op:str, args:dict, n_before:int, frames:list[int]|None=None) -> i
     if op == 'track' and frames: return max(i for i, f in enumerate(frames) if f <= args.get('t', 0))
     return n_before - 1
 
+# %% ../nbs/14_sft.ipynb #4373bff9
 def encode_trace(processor,              # the policy's processor
                  tr,                     # a `cota.Trace`
                  wcfg=None,              # the world config its sample came from
@@ -435,13 +444,20 @@ def encode_trace(processor,              # the policy's processor
     merge = processor.image_processor.merge_size
     spans = image_spans(enc['input_ids'], enc['image_grid_thw'], processor.image_token_id, merge)
     frames = frame_indices(len(s.scene.frames), mf) if s.scene.image is None else None
-    r = enc['roles'].tolist(); starts = _span_starts(r)
+    r = enc['roles'].tolist()
+    starts = _span_starts(r)
     labels, args = [], []
     for k, st in enumerate(tr.steps):
-        if st.answer is not None: labels.append(OP_CLASSES.index('answer')); args.append(None); continue
-        a = parse_action(st.action); labels.append(OP_CLASSES.index(a.op))
+        if st.answer is not None:
+            labels.append(OP_CLASSES.index('answer'))
+            args.append(None)
+            continue
+        a = parse_action(st.action)
+        labels.append(OP_CLASSES.index(a.op))
         kind = next((x for x in ARG_KINDS if x in a.args), None)
-        if st.deliberate or kind is None: args.append(None); continue
+        if st.deliberate or kind is None:
+            args.append(None)
+            continue
         n_before = sum(sp[0] < starts[k] for sp in spans)
         args.append((kind, [v / 1000 for v in a.args[kind]], spans[view_image(a.op, a.args, n_before, frames)]))
     lm = torch.ones(len(r))
@@ -450,7 +466,8 @@ def encode_trace(processor,              # the policy's processor
             if tr.steps[k].deliberate:
                 e = next(t for t in range(s0, len(r)) if r[t] == ROLE_ID['observation'])
                 lm[s0:e] = 0.
-    enc.pop('images', None); enc.pop('labels', None)
+    enc.pop('images', None)
+    enc.pop('labels', None)
     return dict(enc, loss_mask=lm, difficulty=tr.difficulty, task_type=tr.task_type, variant=tr.variant,
                 **head_targets(enc['roles'], labels, args))
 
@@ -472,7 +489,8 @@ def head_arguments(policy, heads:nn.ModuleDict, processor,
     for i, (e, op, frames) in enumerate(items):
         ip = processor.image_processor
         spans = image_spans(e['input_ids'], e['image_grid_thw'], processor.image_token_id, ip.merge_size)
-        pos.append([i, len(e['input_ids']) - 1]); keys.append(spans[view_image(op, {}, len(spans), frames)])
+        pos.append([i, len(e['input_ids']) - 1])
+        keys.append(spans[view_image(op, {}, len(spans), frames)])
     b = pcollate([e for e, *_ in items], processor.tokenizer.pad_token_id)
     dev = next(policy.parameters()).device
     hs = policy(**{k: v.to(dev) for k, v in model_inputs(b).items()}, output_hidden_states=True).hidden_states
@@ -484,6 +502,7 @@ def head_arguments(policy, heads:nn.ModuleDict, processor,
                          words=prompt_words(b).to(dev))
     return list(box.cpu())
 
+# %% ../nbs/14_sft.ipynb #6e17497e
 def head_writer(heads:nn.ModuleDict):
     "An `arg_writer` for the rollout engine: the numbers of every box/point value a turn opens, from the argument head."
     from pixelis_nb.policy import frame_indices
@@ -495,7 +514,6 @@ def head_writer(heads:nn.ModuleDict):
         boxes = head_arguments(model, heads, processor, [(e, op, frames(s, mf)) for e, op, _, s in items])
         return [','.join(map(str, head_coords(b, kind))) for b, (_, _, kind, _) in zip(boxes, items)]
     return write
-
 
 # %% ../nbs/14_sft.ipynb #dedb4caa
 def first_turn_contexts(processor, n:int, seed0:int, wcfg, tcfg, tasks=TASK_TYPES) -> list[dict]:
@@ -520,7 +538,8 @@ def first_turn_contexts(processor, n:int, seed0:int, wcfg, tcfg, tasks=TASK_TYPE
         enc = extend_encoding(enc, tok(t[:t.index('=[') + 2], add_special_tokens=False)['input_ids'])
         span = image_spans(enc['input_ids'], enc['image_grid_thw'], processor.image_token_id, merge)[0]
         val = [v / 1000 for v in a.args[kind]] * (2 if kind == 'point' else 1)
-        enc.pop('images', None); enc.pop('labels', None)
+        enc.pop('images', None)
+        enc.pop('labels', None)
         out.append(dict(enc, arg_pos=[len(enc['input_ids']) - 1], arg_kind=[ARG_KINDS.index(kind)], arg_val=[val],
                         arg_key=[list(span)], op_pos=[], op_label=[]))
     return out
@@ -544,7 +563,9 @@ def head_features(policy, examples:list[dict], cfg:SFTConfig, pad_id:int, batch:
             rows['h'].append(hs[-1][r, p].float())
             rows['keys'].append(keys[j, mask[j]])
             if cfg.pool_layer is not None: rows['ctx'].append(hs[cfg.pool_layer][r, :p + 1][words[r, :p + 1]].float())
-        rows['val'].append(b['arg_val']); rows['kind'].append(b['arg_kind']); rows['key'].append(ak.clone())
+        rows['val'].append(b['arg_val'])
+        rows['kind'].append(b['arg_kind'])
+        rows['key'].append(ak.clone())
     policy.train(was)
     key = torch.cat(rows['key'])
     key[:, 0] = 0   # cached keys start at 0
@@ -555,6 +576,7 @@ def head_features(policy, examples:list[dict], cfg:SFTConfig, pad_id:int, batch:
         out['ctx_mask'] = torch.arange(out['ctx'].shape[1])[None] < torch.tensor([len(c) for c in rows['ctx']])[:, None]
     return out
 
+# %% ../nbs/14_sft.ipynb #822db157
 def fit_heads(head:PointerArgHead, feats:dict, cfg:SFTConfig) -> list[float]:
     "Train the pointer on cached features (`head_features`) with $\\mathcal{L}_{arg}$; the mean loss of every epoch."
     g = torch.Generator().manual_seed(cfg.seed)
@@ -569,7 +591,9 @@ def fit_heads(head:PointerArgHead, feats:dict, cfg:SFTConfig) -> list[float]:
             ctx = dict(ctx=feats['ctx'][ix], ctx_mask=feats['ctx_mask'][ix]) if head.pools else {}
             box, lg = head(feats['h'][ix], keys, centres, mask, cell, **ctx)
             loss = arg_loss(box, lg, feats['kind'][ix], feats['val'][ix], feats['key'][ix], cfg)
-            opt.zero_grad(); loss.backward(); opt.step()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
             tot += loss.item() * len(ix)
         losses.append(tot / n)
     head.eval()
@@ -665,6 +689,7 @@ def _arm(scale, cfg:SFTConfig) -> dict:
     res = policy_results(model.policy, proc, samples, tcfg, eval_rollout(cfg), arg_writer=writer)
     return arm_row(samples, res, choice_results(model.policy, proc, samples, res), secs)
 
+# %% ../nbs/14_sft.ipynb #d13ef1ef
 def run_arms(scale, arms:dict, workers:int=2) -> dict:
     "`ablation_arm` for each named config, `workers` at a time in worker processes (one thread each; 1: in this one)."
     if workers <= 1: return {k: ablation_arm(scale, c, threads=None) for k, c in arms.items()}
@@ -706,6 +731,7 @@ def load_sft_policy(path:str|Path):
     from pixelis_nb.policy import load_policy
     return load_policy(Path(path)/'policy')
 
+# %% ../nbs/14_sft.ipynb #fe25d7fb
 def load_sft_heads(path:str|Path,
                    fname:str='heads.safetensors', # or 'heads_sft.safetensors': the heads before `head_fit`'s refit
                   ) -> nn.ModuleDict|None:
@@ -715,7 +741,8 @@ def load_sft_heads(path:str|Path,
     sd = load_tensors(f)
     hidden, d = sd['op.net.0.weight'].shape
     if 'arg.q.weight' in sd:   # checkpoints from before the knobs: last-layer keys, no pooled query
-        sd.setdefault('arg.key_layer', torch.tensor(-1)); sd.setdefault('arg.pool_layer', torch.tensor(0))
+        sd.setdefault('arg.key_layer', torch.tensor(-1))
+        sd.setdefault('arg.pool_layer', torch.tensor(0))
     pool = int(sd['arg.pool_layer']) if 'arg.pa.weight' in sd else None
     arg = PointerArgHead(d, hidden, int(sd['arg.key_layer']), pool) if 'arg.q.weight' in sd else ArgHead(d, hidden)
     heads = nn.ModuleDict(dict(arg=arg, op=OpHead(d, hidden)))
