@@ -96,8 +96,10 @@ def sinkhorn_alignment_loss(scores:torch.Tensor,  # predicted scores [B] (alread
     if reduction not in ('sum', 'mean'): raise ValueError(f"unknown reduction {reduction!r}; valid: sum, mean")
     scores = scores.reshape(-1)
     if not (len(scores) == len(labels) == len(groups)):
-        raise ValueError(f"scores, labels, groups must have the same length; got {len(scores)}, {len(labels)}, {len(groups)}")
-    labels = labels.reshape(-1).to(scores.device); groups = groups.reshape(-1).to(scores.device)
+        raise ValueError(
+            f"scores, labels, groups must have the same length; got {len(scores)}, {len(labels)}, {len(groups)}")
+    labels = labels.reshape(-1).to(scores.device)
+    groups = groups.reshape(-1).to(scores.device)
     kw = dict(eps=eps, cost=cost, method=method, num_iter=num_iter, stop_thr=stop_thr)
     terms = []
     for c in (labels.unique() if by_label else [None]):
@@ -157,7 +159,9 @@ class GroupBalancedSampler(Sampler):
         if mode not in ('stratified', 'equal'): raise ValueError(f"unknown mode {mode!r}; valid: stratified, equal")
         G = len(self.ids)
         if batch_size < G * (min_per_group if mode == 'stratified' else 1):
-            raise ValueError(f"batch_size {batch_size} too small for {G} groups x {min_per_group if mode == 'stratified' else 1} per group")
+            raise ValueError(
+                f"batch_size {batch_size} too small for {G} groups x {min_per_group if mode == 'stratified' else 1} "
+                "per group")
         self.batch_size, self.seed, self.mode, self.min_per_group, self.epoch = batch_size, seed, mode, min_per_group, 0
         self.num_batches = num_batches or math.ceil(len(self.groups) / batch_size)
         self.members = [np.flatnonzero(self.groups == i) for i in self.ids]
@@ -167,7 +171,9 @@ class GroupBalancedSampler(Sampler):
         "Slots per group in each batch."
         G, B = len(self.ids), self.batch_size
         if self.mode == 'equal':
-            q = np.full(G, B // G); q[:B - q.sum()] += 1; return q
+            q = np.full(G, B // G)
+            q[:B - q.sum()] += 1
+            return q
         share = np.array([len(m) for m in self.members], float) / len(self.groups)
         free = B - G * self.min_per_group
         extra = np.floor(share * free).astype(int)
@@ -181,14 +187,17 @@ class GroupBalancedSampler(Sampler):
     def batches(self) -> Iterator[list[int]]:
         "The epoch's batches as lists of indices."
         rng = np.random.default_rng([self.seed, self.epoch])
-        streams = [rng.permutation(m) for m in self.members]; pos = [0] * len(streams)
+        streams = [rng.permutation(m) for m in self.members]
+        pos = [0] * len(streams)
         for _ in range(self.num_batches):
             batch = []
             for k, q in enumerate(self.quota):
                 while q > 0:
                     if pos[k] == len(streams[k]): streams[k], pos[k] = rng.permutation(self.members[k]), 0
                     take = min(q, len(streams[k]) - pos[k])
-                    batch.extend(streams[k][pos[k]:pos[k] + take].tolist()); pos[k] += take; q -= take
+                    batch.extend(streams[k][pos[k]:pos[k] + take].tolist())
+                    pos[k] += take
+                    q -= take
             yield rng.permutation(batch).tolist()
 
     def __iter__(self) -> Iterator[int]:

@@ -80,7 +80,8 @@ RATE_NAMES = ('FPR', 'TPR', 'FNR', 'TNR')
 def metric_frame(y_true, y_score, sensitive, threshold:float=0.5) -> MetricFrame:
     "A fairlearn `MetricFrame` of n, AUC, ACC, FPR, TPR, FNR, TNR and selection rate SR, overall and by group."
     metrics = {'n': lambda y, s: len(y), 'AUC': _safe_auc, 'ACC': _thresholded(accuracy_score, threshold),
-               **{k: _thresholded(_rate(k), threshold) for k in RATE_NAMES}, 'SR': _thresholded(selection_rate, threshold)}
+               **{k: _thresholded(_rate(k), threshold) for k in RATE_NAMES},
+               'SR': _thresholded(selection_rate, threshold)}
     return MetricFrame(metrics=metrics, y_true=np.asarray(y_true), y_pred=np.asarray(y_score, dtype=float),
                        sensitive_features=pd.Series(np.asarray(sensitive), name='group'))
 
@@ -95,22 +96,29 @@ def group_frame(y_true, y_score, sensitive, threshold:float=0.5, names=None) -> 
 def _auc(y, s) -> float:
     "Rank-based (Mann-Whitney) AUC; NaN when only one class is present."
     from scipy.stats import rankdata
-    y = np.asarray(y).astype(bool); n1 = int(y.sum()); n0 = len(y) - n1
+    y = np.asarray(y).astype(bool)
+    n1 = int(y.sum())
+    n0 = len(y) - n1
     if n1 == 0 or n0 == 0: return float('nan')
     return float((rankdata(s)[y].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
 
 def _fast_frame(y, s, g, threshold:float=0.5) -> tuple[pd.Series, pd.DataFrame]:
     "Overall and per-group n, AUC, ACC, FPR, TPR, FNR, TNR, SR with numpy (the `MetricFrame` values, faster)."
-    y = np.asarray(y).astype(int); p = (np.asarray(s) >= threshold).astype(int)
-    ids, gi = np.unique(g, return_inverse=True); G = len(ids)
+    y = np.asarray(y).astype(int)
+    p = (np.asarray(s) >= threshold).astype(int)
+    ids, gi = np.unique(g, return_inverse=True)
+    G = len(ids)
     def rates(n, pos, tp, fp):
         with np.errstate(divide='ignore', invalid='ignore'):
-            neg = n - pos; tpr = np.where(pos > 0, tp / np.maximum(pos, 1), np.nan); fpr = np.where(neg > 0, fp / np.maximum(neg, 1), np.nan)
+            neg = n - pos
+            tpr = np.where(pos > 0, tp / np.maximum(pos, 1), np.nan)
+            fpr = np.where(neg > 0, fp / np.maximum(neg, 1), np.nan)
             return dict(n=n, ACC=(tp + neg - fp) / n, FPR=fpr, TPR=tpr, FNR=1 - tpr, TNR=1 - fpr, SR=(tp + fp) / n)
     bc = lambda w: np.bincount(gi, weights=w, minlength=G)
     by = pd.DataFrame(rates(np.bincount(gi, minlength=G), bc(y), bc(p * y), bc(p * (1 - y))), index=ids)
     by.insert(1, 'AUC', [_auc(y[gi == k], s[gi == k]) for k in range(G)])
-    ov = pd.Series({k: float(np.asarray(v)) for k, v in rates(len(y), y.sum(), (p * y).sum(), (p * (1 - y)).sum()).items()})
+    ov = pd.Series(
+        {k: float(np.asarray(v)) for k, v in rates(len(y), y.sum(), (p * y).sum(), (p * (1 - y)).sum()).items()})
     ov['AUC'] = _auc(y, s)
     return ov, by
 
@@ -135,9 +143,12 @@ def fairness_metrics(y_true,              # labels (1 fake) [N]
     if engine not in ('fairlearn', 'numpy'): raise ValueError(f"unknown engine {engine!r}; valid: fairlearn, numpy")
     y_true, y_score, sensitive = np.asarray(y_true), np.asarray(y_score, dtype=float), np.asarray(sensitive)
     if not (len(y_true) == len(y_score) == len(sensitive)):
-        raise ValueError(f"y_true, y_score, sensitive must have the same length; got {len(y_true)}, {len(y_score)}, {len(sensitive)}")
+        raise ValueError(f"y_true, y_score, sensitive must have the same length; got {len(y_true)}, {len(y_score)}, "
+                         f"{len(sensitive)}")
     if engine == 'numpy': ov, bg = _fast_frame(y_true, y_score, sensitive, threshold)
-    else: mf = metric_frame(y_true, y_score, sensitive, threshold); ov, bg = mf.overall, mf.by_group
+    else:
+        mf = metric_frame(y_true, y_score, sensitive, threshold)
+        ov, bg = mf.overall, mf.by_group
     G = lambda k: _gap(bg[k], ov[k], gap)
     auc_dev = (bg['AUC'].dropna() - ov['AUC']).abs().sum()
     return dict(AUC=float(ov['AUC']), ACC=float(ov['ACC']), EER=eer(y_true, y_score),
@@ -164,9 +175,11 @@ def bootstrap_ci(fn:Callable,           # fn(*arrays) -> float or dict of floats
     "Point estimate and percentile bootstrap interval: `(point, lo, hi)`, or a dict of them if `fn` returns a dict."
     arrays = [np.asarray(a) for a in arrays]
     N = len(arrays[0])
-    if any(len(a) != N for a in arrays): raise ValueError(f"arrays must have the same length; got {[len(a) for a in arrays]}")
+    if any(len(a) != N for a in arrays):
+        raise ValueError(f"arrays must have the same length; got {[len(a) for a in arrays]}")
     rng = np.random.default_rng(seed)
-    strata = [np.arange(N)] if stratify is None else [np.flatnonzero(np.asarray(stratify) == v) for v in np.unique(stratify)]
+    strata = ([np.arange(N)] if stratify is None
+              else [np.flatnonzero(np.asarray(stratify) == v) for v in np.unique(stratify)])
     point = fn(*arrays)
     boots = []
     for _ in range(n_boot):
@@ -193,7 +206,8 @@ def audit_table(y_true,                 # labels (1 fake) [N]
     "Fairness metrics (with optional bootstrap intervals) for each attribute and their intersection."
     if not attrs: raise ValueError("attrs must name at least one attribute, e.g. {'gender': g, 'race': r}")
     attrs = {k: np.asarray(v) for k, v in attrs.items()}
-    if intersection and len(attrs) >= 2 and 'intersection' not in attrs: attrs['intersection'] = intersect(*attrs.values())
+    if intersection and len(attrs) >= 2 and 'intersection' not in attrs:
+        attrs['intersection'] = intersect(*attrs.values())
     rows = {}
     for name, a in attrs.items():
         rows[name] = fairness_metrics(y_true, y_score, a, threshold, gap)          # point estimate: MetricFrame
@@ -218,15 +232,21 @@ def plot_group_roc(y_true, y_score, sensitive, names=None, ax=None, title:str|No
     fpr, tpr, _ = roc_curve(y_true, y_score)
     ax.plot(fpr, tpr, 'k--', lw=1.5, label=f'all ({roc_auc_score(y_true, y_score):.3f})')
     ax.plot([0, 1], [0, 1], ':', color='grey', lw=0.8)
-    ax.set_xlabel('false-positive rate'); ax.set_ylabel('true-positive rate'); ax.legend(fontsize=7, loc='lower right')
+    ax.set_xlabel('false-positive rate')
+    ax.set_ylabel('true-positive rate')
+    ax.legend(fontsize=7, loc='lower right')
     if title: ax.set_title(title, fontsize=9)
     return fig
 
 # %% ../nbs/34_audit.ipynb #a3b905ca
 class _Signed(nn.Module):
     "Wrap a one-logit detector as two class scores (-z, z) so captum can pick a target."
-    def __init__(self, model:nn.Module): super().__init__(); self.model = model
-    def forward(self, x): z = self.model(x).reshape(-1); return torch.stack([-z, z], 1)
+    def __init__(self, model:nn.Module):
+        super().__init__()
+        self.model = model
+    def forward(self, x):
+        z = self.model(x).reshape(-1)
+        return torch.stack([-z, z], 1)
 
 def gradcam(model:nn.Module,     # detector: forward(x) -> fake logits [B]
             layer:nn.Module,     # conv layer or block to explain (e.g. `model.last_block`)
@@ -238,7 +258,8 @@ def gradcam(model:nn.Module,     # detector: forward(x) -> fake logits [B]
     "Grad-CAM maps [B,h,w] (or [B,H,W]) via captum's LayerGradCam."
     from captum.attr import LayerGradCam, LayerAttribution
     if target not in (0, 1): raise ValueError(f"target must be 0 (real) or 1 (fake), got {target!r}")
-    was = model.training; model.eval()
+    was = model.training
+    model.eval()
     a = LayerGradCam(_Signed(model), layer).attribute(x, target=target, relu_attributions=relu)
     if upsample: a = LayerAttribution.interpolate(a, tuple(x.shape[-2:]), interpolate_mode='bilinear')
     model.train(was)
@@ -255,8 +276,10 @@ def channel_attribution(model:nn.Module,   # detector: forward(x) -> logits [B]
                        ) -> torch.Tensor:
     "Per-image, per-channel conductance [B,C] (captum LayerConductance summed over space)."
     from captum.attr import LayerConductance
-    was = model.training; model.eval()
-    a = LayerConductance(_Signed(model), layer).attribute(x, baselines=baselines, target=target, n_steps=n_steps, method=method)
+    was = model.training
+    model.eval()
+    a = LayerConductance(_Signed(model), layer).attribute(x, baselines=baselines, target=target, n_steps=n_steps,
+                                                          method=method)
     model.train(was)
     return a.sum(tuple(range(2, a.ndim))).detach()
 
@@ -265,6 +288,7 @@ def channel_group_sensitivity(attr:torch.Tensor|np.ndarray, # [N,C] per-image, p
                              ) -> np.ndarray:
     "Correlation ratio eta^2 per channel: the share of attribution variance explained by the group [C]."
     a, g = np.asarray(attr, dtype=float), np.asarray(groups)
-    mu = a.mean(0); tot = ((a - mu) ** 2).sum(0)
+    mu = a.mean(0)
+    tot = ((a - mu) ** 2).sum(0)
     between = sum((g == v).sum() * (a[g == v].mean(0) - mu) ** 2 for v in np.unique(g))
     return np.where(tot > 0, between / np.where(tot > 0, tot, 1), 0.0)

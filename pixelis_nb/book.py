@@ -35,6 +35,7 @@ class Chapter:
     @property
     def title(self) -> str: return notebook_title(self.path)
 
+# %% ../nbs/90_book.ipynb #7946f332
 def notebook_title(path:Path) -> str:
     "The notebook's title: the first `# ` heading of its first markdown cell."
     nb = nbformat.read(str(path), as_version=4)
@@ -212,7 +213,9 @@ def run_chapter(ch:Chapter, out:Path,
     "Execute one chapter notebook into `out/notebooks/` (skipped cells kept, unexecuted; kernel stderr in out/logs/)."
     from nbclient import NotebookClient
     from jupyter_core.utils import run_sync
-    out = Path(out); (out/'notebooks').mkdir(parents=True, exist_ok=True); (out/'figures').mkdir(exist_ok=True)
+    out = Path(out)
+    (out/'notebooks').mkdir(parents=True, exist_ok=True)
+    (out/'figures').mkdir(exist_ok=True)
     nb = nbformat.read(str(ch.path), as_version=4)
     todo = [i for i, c in enumerate(nb.cells) if not skip_cell(c, run_gpu)]
     pb = progress(total=len(todo), desc=f'{ch.name}', unit='cell') if bar else None
@@ -275,7 +278,8 @@ def report_html(md:str, title:str='pixelis book report') -> str:
     css = ('body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}'
            'table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}'
            'img{max-width:100%;border:1px solid #eee}pre{background:#f6f6f6;padding:1em;overflow:auto}')
-    return f'<!doctype html><html><head><meta charset="utf-8"><title>{title}</title><style>{css}</style></head><body>{body}</body></html>'
+    return (f'<!doctype html><html><head><meta charset="utf-8"><title>{title}</title><style>{css}</style></head>'
+            f'<body>{body}</body></html>')
 
 # %% ../nbs/90_book.ipynb #e4f39e9e
 def write_back_outputs(executed:Path, source:Path) -> bool:
@@ -335,7 +339,8 @@ def run_book(scale:str='tiny',            # scale name
     user = check_overrides(load_overrides(config, overrides), book_config_sections(nbs_path))
     sc = get_scale(scale, config=config, overrides=overrides)
     chs = chapters(only, nbs_path)
-    out = Path(out).absolute(); (out/'figures').mkdir(parents=True, exist_ok=True)
+    out = Path(out).absolute()
+    (out/'figures').mkdir(parents=True, exist_ok=True)
     run_gpu = torch.cuda.is_available() if run_gpu is None else run_gpu
     keys = {ch.name: chapter_key(ch, sc.name, user, run_gpu) for ch in chs}
     state = json.loads((out/'chapters.json').read_text()) if resume and (out/'chapters.json').exists() else {}

@@ -73,13 +73,16 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument('--resume', action='store_true',
                    help='keep chapters already completed in --out with the same scale, overrides and notebook')
     b.add_argument('--store', help='artifact store folder (default: the shared cache)')
-    b.add_argument('--threads', type=int, default=1, help='torch/OpenMP threads per chapter kernel (0: library default)')
-    b.add_argument('--write-back', action='store_true', help="copy each chapter's executed outputs back into nbs/ (then run nbdev-clean)")
+    b.add_argument('--threads', type=int, default=1,
+                   help='torch/OpenMP threads per chapter kernel (0: library default)')
+    b.add_argument('--write-back', action='store_true',
+                   help="copy each chapter's executed outputs back into nbs/ (then run nbdev-clean)")
     d = sub.add_parser('docs', help='build the docs site (offline without Quarto) and README.md')
     d.add_argument('--out', default='_site')
     d.add_argument('--offline', action='store_true', help='use the offline build even if Quarto is on PATH')
     sub.add_parser('info', help='versions, tool backends and devices')
-    r = sub.add_parser('pretrain', help='train the base policy (chapter 13b) into the store; --ship puts it in the package')
+    r = sub.add_parser('pretrain',
+                       help='train the base policy (chapter 13b) into the store; --ship puts it in the package')
     r.add_argument('--scale', default='tiny', choices=SCALE_NAMES)
     r.add_argument('--config', help='YAML file of overrides')
     r.add_argument('--set', dest='overrides', action='append', default=[], metavar='KEY=VALUE',
@@ -88,6 +91,7 @@ def make_parser() -> argparse.ArgumentParser:
                    help='score the checkpoint and copy it with its manifest into pixelis_nb/weights/')
     return p
 
+# %% ../nbs/92_cli.ipynb #12c928a3
 def book_overrides(a:argparse.Namespace) -> list[str]:
     "The `--set` list, with the shorthand flags folded in."
     out = list(a.overrides)
@@ -105,7 +109,9 @@ def _config_error(cmd:str, e:ConfigError) -> int:
 def main(argv:list[str]|None=None) -> int:
     "Entry point of the `pixelis` console script."
     a = make_parser().parse_args(argv)
-    if a.cmd == 'info': print(format_info(info())); return 0
+    if a.cmd == 'info':
+        print(format_info(info()))
+        return 0
     if a.cmd == 'docs':
         from pixelis_nb.docs import build_docs, write_readme
         site = build_docs(a.out, force_offline=a.offline)
@@ -123,7 +129,8 @@ def main(argv:list[str]|None=None) -> int:
         print(f"base policy: {path} (recipe {m['config_hash']}, {m['steps']} steps, {m['wall_secs']} s)")
         return 0
     if a.model and not Path(a.model).exists():
-        print(f'pixelis: checkpoint path not found: {a.model}', file=sys.stderr); return 2
+        print(f'pixelis: checkpoint path not found: {a.model}', file=sys.stderr)
+        return 2
     try:
         res = run_book(a.scale, a.only, a.out, a.config, book_overrides(a), timeout=a.timeout, store=a.store,
                        write_back=a.write_back, threads=a.threads or None, chapter_timeout=a.chapter_timeout,

@@ -41,7 +41,8 @@ class DecouplingConfig:
     n_conductance:int=96       # images for the captum cross-check
     conductance_steps:int=8    # LayerConductance integration steps
 
-DECOUPLING_SCALES = {'nano': dict(n_probe=384, finetune_steps=20), 'tiny': dict(n_probe=768, finetune_steps=50, n_conductance=256, conductance_steps=16),
+DECOUPLING_SCALES = {'nano': dict(n_probe=384, finetune_steps=20),
+                     'tiny': dict(n_probe=768, finetune_steps=50, n_conductance=256, conductance_steps=16),
                      'small': dict(n_probe=2048, finetune_steps=300, n_conductance=512, conductance_steps=32),
                      'paper': dict(n_probe=4096, finetune_steps=1000, n_conductance=1024, conductance_steps=50)}
 
@@ -84,7 +85,8 @@ def pooled_activations(model:Detector,
                        data,                 # a dataset of item dicts, or a DataLoader of batches
                        batch_size:int=256) -> tuple[torch.Tensor, dict]:
     "Pooled last-block activations [N, C] and the items' attributes."
-    model.eval(); dev = next(model.parameters()).device
+    model.eval()
+    dev = next(model.parameters()).device
     feats, attrs = [], {k: [] for k in ('label', 'gender', 'skin', 'group')}
     for b in (data if isinstance(data, DataLoader) else DataLoader(data, batch_size=batch_size, shuffle=False)):
         feats.append(model.pooled(b['image'].to(dev)).cpu())
@@ -99,7 +101,8 @@ def probe_subset(data, n:int, seed:int=0):
 def channel_sensitivity(model:Detector, data, cfg:DecouplingConfig|None=None) -> torch.Tensor:
     "Demographic sensitivity of each last-block channel, -SNN loss ([C]; -inf for pruned channels)."
     cfg = cfg or DecouplingConfig()
-    if cfg.attribute not in ATTRIBUTES: raise ValueError(f"unknown attribute {cfg.attribute!r}; valid: {', '.join(ATTRIBUTES)}")
+    if cfg.attribute not in ATTRIBUTES:
+        raise ValueError(f"unknown attribute {cfg.attribute!r}; valid: {', '.join(ATTRIBUTES)}")
     pooled, attrs = pooled_activations(model, probe_subset(data, cfg.n_probe))
     s = -snn_loss_per_channel(pooled, attrs[cfg.attribute], cfg.temperature, cfg.standardize)
     return s.masked_fill(model.channel_mask.cpu() == 0, float('-inf'))
@@ -123,7 +126,8 @@ def prune_sensitive_channels(model:Detector,          # pruned and fine-tuned in
         model.channel_mask[chosen] = 0
         h = train_detector(model, train_data, train_cfg, extra_loss=extra_loss, sampler=sampler, fabric=fabric,
                            steps=cfg.finetune_steps, lr=cfg.finetune_lr) if cfg.finetune_steps > 0 else {}
-        rec['rounds'].append(dict(round=r, pruned=chosen.tolist(), sensitivity=s[chosen].tolist(), finetune_loss=h.get('loss', [])[-1:]))
+        rec['rounds'].append(
+            dict(round=r, pruned=chosen.tolist(), sensitivity=s[chosen].tolist(), finetune_loss=h.get('loss', [])[-1:]))
     rec['pruned'] = [c for r in rec['rounds'] for c in r['pruned']]
     return rec
 

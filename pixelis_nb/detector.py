@@ -49,7 +49,8 @@ class TrainConfig:
 
 DETECTOR_SCALES = {'nano': dict(width=8), 'tiny': dict(width=12), 'small': dict(backbone='resnet50', width=32),
                    'paper': dict(backbone='xception', width=32, small_input=False)}
-TRAIN_SCALES = {'nano': dict(steps=120, batch_size=48), 'tiny': dict(steps=300), 'small': dict(steps=3000, batch_size=128),
+TRAIN_SCALES = {'nano': dict(steps=120, batch_size=48), 'tiny': dict(steps=300),
+                'small': dict(steps=3000, batch_size=128),
                 'paper': dict(steps=20000, batch_size=128, lr=2e-4)}
 
 def detector_config(scale:Scale|str|None=None, **kw) -> DetectorConfig:
@@ -63,7 +64,8 @@ def train_config(scale:Scale|str|None=None, **kw) -> TrainConfig:
 # %% ../nbs/31_detector.ipynb #f783164c
 def conv_bn(cin, cout, k=3, stride=1, groups=1):
     "Conv, batch norm, ReLU."
-    return nn.Sequential(nn.Conv2d(cin, cout, k, stride, k // 2, groups=groups, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
+    return nn.Sequential(nn.Conv2d(cin, cout, k, stride, k // 2, groups=groups, bias=False), nn.BatchNorm2d(cout),
+                         nn.ReLU(inplace=True))
 
 def small_cnn(width:int=16) -> tuple[nn.Module, nn.Module, int]:
     "(stem, last_block, channels) of the small CNN."
@@ -89,7 +91,8 @@ def resnet50(width:int=64, small_input:bool=True) -> tuple[nn.Module, nn.Module,
     cin, stages = width, []
     for i, (n, mid) in enumerate(zip((3, 4, 6, 3), (width, 2 * width, 4 * width, 8 * width))):
         blocks = [Bottleneck(cin if j == 0 else 4 * mid, mid, 2 if (j == 0 and i > 0) else 1) for j in range(n)]
-        stages.append(nn.Sequential(*blocks)); cin = 4 * mid
+        stages.append(nn.Sequential(*blocks))
+        cin = 4 * mid
     return nn.Sequential(*stem, *stages[:3]), stages[3], cin
 
 # %% ../nbs/31_detector.ipynb #ab2318e5
@@ -114,10 +117,12 @@ def xception(width:int=32, n_middle:int=8, small_input:bool=True) -> tuple[nn.Mo
     "(stem, last_block, channels) of an Xception-style network, channels scaled by width/32."
     c = lambda n: max(8, int(round(n * width / 32)))
     stem = nn.Sequential(conv_bn(3, c(32), 3, 1 if small_input else 2), conv_bn(c(32), c(64)),
-                         XBlock(c(64), c(128), 2, 2, first_relu=False), XBlock(c(128), c(256), 2, 2), XBlock(c(256), c(728), 2, 2),
+                         XBlock(c(64), c(128), 2, 2, first_relu=False), XBlock(c(128), c(256), 2, 2),
+                         XBlock(c(256), c(728), 2, 2),
                          *[XBlock(c(728), c(728), 3) for _ in range(n_middle)],
                          XBlock(c(728), c(1024), 2, 2), nn.ReLU())
-    last = nn.Sequential(SepConv(c(1024), c(1536), pre_relu=False), nn.ReLU(), SepConv(c(1536), c(2048), pre_relu=False), nn.ReLU())
+    last = nn.Sequential(SepConv(c(1024), c(1536), pre_relu=False), nn.ReLU(),
+                         SepConv(c(1536), c(2048), pre_relu=False), nn.ReLU())
     return stem, last, c(2048)
 
 # %% ../nbs/31_detector.ipynb #e2d1ea51
@@ -126,7 +131,8 @@ class Detector(nn.Module):
     def __init__(self, cfg:DetectorConfig|None=None):
         super().__init__()
         self.cfg = cfg = cfg or DetectorConfig()
-        if cfg.backbone not in BACKBONES: raise ValueError(f"unknown backbone {cfg.backbone!r}; valid backbones: {', '.join(BACKBONES)}")
+        if cfg.backbone not in BACKBONES:
+            raise ValueError(f"unknown backbone {cfg.backbone!r}; valid backbones: {', '.join(BACKBONES)}")
         if cfg.backbone == 'small_cnn': self.stem, self.last_block, C = small_cnn(cfg.width)
         elif cfg.backbone == 'resnet50': self.stem, self.last_block, C = resnet50(cfg.width, cfg.small_input)
         else: self.stem, self.last_block, C = xception(cfg.width, cfg.n_middle, cfg.small_input)
@@ -145,7 +151,8 @@ def make_detector(cfg:DetectorConfig|None=None, seed:int|None=None) -> Detector:
 # %% ../nbs/31_detector.ipynb #7d9b223a
 def save_detector(model:Detector, path:str|Path, extra:dict|None=None) -> Path:
     "Write `model.safetensors` + `detector.json` into directory `path`."
-    path = Path(path); path.mkdir(parents=True, exist_ok=True)
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
     save_tensors(dict(model.state_dict()), path/'model.safetensors', metadata={'backbone': model.cfg.backbone})
     (path/'detector.json').write_text(json.dumps({'config': asdict(model.cfg), **(extra or {})}, indent=1, default=str))
     return path
@@ -156,7 +163,8 @@ def load_detector(path:str|Path) -> Detector:
     if not (path/'detector.json').exists(): raise FileNotFoundError(f"no detector.json in {path}")
     meta = json.loads((path/'detector.json').read_text())
     m = Detector(DetectorConfig(**meta['config']))
-    m.load_state_dict(load_tensors(path/'model.safetensors')); return m.eval()
+    m.load_state_dict(load_tensors(path/'model.safetensors'))
+    return m.eval()
 
 # %% ../nbs/31_detector.ipynb #131aafe8
 def _is_batch_sampler(s) -> bool:
@@ -178,7 +186,8 @@ def _cycle(loader, sampler=None):
     epoch = 0
     while True:
         if hasattr(sampler, 'set_epoch'): sampler.set_epoch(epoch)
-        yield from loader; epoch += 1
+        yield from loader
+        epoch += 1
 
 # %% ../nbs/31_detector.ipynb #77a68b18
 def train_detector(model:Detector,                 # trained in place
@@ -197,10 +206,13 @@ def train_detector(model:Detector,                 # trained in place
     fabric = fabric or make_fabric(get_scale())
     seed_everything(cfg.seed)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=cfg.weight_decay)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda t: 0.5 * (1 + math.cos(math.pi * min(t, steps) / max(steps, 1))))
+    sched = torch.optim.lr_scheduler.LambdaLR(opt,
+                                              lambda t: 0.5 * (1 + math.cos(math.pi * min(t, steps) / max(steps, 1))))
     fmodel, opt = fabric.setup(model, opt)
-    loader = fabric.setup_dataloaders(make_loader(data, cfg.batch_size, sampler, seed=cfg.seed), use_distributed_sampler=sampler is None)
-    gw = torch.as_tensor(group_weights, dtype=torch.float32, device=fabric.device) if group_weights is not None else None
+    loader = fabric.setup_dataloaders(make_loader(data, cfg.batch_size, sampler, seed=cfg.seed),
+                                      use_distributed_sampler=sampler is None)
+    gw = (torch.as_tensor(group_weights, dtype=torch.float32, device=fabric.device) if group_weights is not None
+          else None)
     hist, t0, it = dict(step=[], loss=[], bce=[], extra=[]), time.time(), _cycle(loader, sampler)
     fmodel.train()
     for step in progress(range(steps), 'train detector'):
@@ -210,9 +222,13 @@ def train_detector(model:Detector,                 # trained in place
         bce = (bce * gw[batch['group']]).mean() if gw is not None else bce.mean()
         ex = extra_loss(logits, batch) if extra_loss is not None else torch.zeros((), device=logits.device)
         loss = bce + ex
-        opt.zero_grad(set_to_none=True); fabric.backward(loss); opt.step(); sched.step()
+        opt.zero_grad(set_to_none=True)
+        fabric.backward(loss)
+        opt.step()
+        sched.step()
         if step % cfg.log_every == 0 or step == steps - 1:
-            for k, v in (('step', step), ('loss', loss.item()), ('bce', bce.item()), ('extra', float(ex.detach()))): hist[k].append(v)
+            for k, v in (('step', step), ('loss', loss.item()), ('bce', bce.item()), ('extra', float(ex.detach()))):
+                hist[k].append(v)
     model.eval()
     hist['seconds'] = time.time() - t0
     return hist
@@ -221,11 +237,13 @@ def train_detector(model:Detector,                 # trained in place
 @torch.no_grad()
 def predict(model:Detector, data:FaceDataset, batch_size:int=256) -> dict[str, np.ndarray]:
     "Fake probabilities (`score`), logits and attributes of every item."
-    model.eval(); dev = next(model.parameters()).device
+    model.eval()
+    dev = next(model.parameters()).device
     out = {k: [] for k in ('score', 'logit', 'label', 'gender', 'skin', 'group')}
     for b in DataLoader(data, batch_size=batch_size, shuffle=False):
         z = model(b['image'].to(dev)).float().cpu()
-        out['logit'].append(z); out['score'].append(torch.sigmoid(z))
+        out['logit'].append(z)
+        out['score'].append(torch.sigmoid(z))
         for k in ('label', 'gender', 'skin', 'group'): out[k].append(b[k])
     return {k: torch.cat(v).numpy() for k, v in out.items()}
 
@@ -244,5 +262,7 @@ def erm_detector(face_cfg:FaceConfig|None=None, det_cfg:DetectorConfig|None=None
         m = make_detector(det_cfg, seed=train_cfg.seed)
         h = train_detector(m, make_face_dataset(face_cfg, 'train', store), train_cfg)
         save_detector(m, d, extra={'history': h})
-    d = (store or ArtifactStore()).get_or_create('detector-erm', dict(face=asdict(face_cfg), det=asdict(det_cfg), train=asdict(train_cfg)), build)
+    d = (store or ArtifactStore()).get_or_create('detector-erm',
+                                                 dict(face=asdict(face_cfg), det=asdict(det_cfg),
+                                                      train=asdict(train_cfg)), build)
     return load_detector(d), d

@@ -38,7 +38,8 @@ def sidebar_yaml(nbs_path:Path|None=None) -> str:
     "nbs/sidebar.yml's text, made from the notebooks' names and parts."
     nbs_path = Path(nbs_path or default_nbs_path())
     digit = {'0': 'foundations', '1': 'pixelis', '2': 'circuits', '3': 'fairness'}
-    secs = {t: [] for t in PART_TITLES.values()}; secs['Reference'] = []
+    secs = {t: [] for t in PART_TITLES.values()}
+    secs['Reference'] = []
     for p in sorted(nbs_path.glob('*.ipynb')):
         if p.name.startswith('_') or p.name == 'index.ipynb': continue
         part = digit.get(p.name[0]) if re.match(r'^\d\d', p.name) else None
@@ -145,7 +146,9 @@ def process_notebooks(nbs_path:Path|None=None, file_re:str='') -> Path:
 
 def build_offline_docs(out:str|Path='_site', nbs_path:Path|None=None, only:list[str]|None=None) -> list[Path]:
     "Build the static site from nbdev-processed notebooks with nbconvert; return the pages written."
-    nbs_path = Path(nbs_path or default_nbs_path()); out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    nbs_path = Path(nbs_path or default_nbs_path())
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
     ents = [(s, nb) for s, nb in sidebar_entries(nbs_path) if not only or nb in only]
     proc = process_notebooks(nbs_path, file_re='^(' + '|'.join(re.escape(nb) for _, nb in ents) + ')$')
     nbs = {}
@@ -154,7 +157,8 @@ def build_offline_docs(out:str|Path='_site', nbs_path:Path|None=None, only:list[
         if not p.exists(): raise FileNotFoundError(f"nbdev processing produced no {p} for the sidebar entry {name}")
         nb = nbformat.read(str(p), as_version=4)
         fm = front_matter(nb)
-        nbs[name] = (s, nb, fm.get('title') or notebook_title(nbs_path/name), fm.get('description', ''), page_name(name, fm))
+        nbs[name] = (s, nb, fm.get('title') or notebook_title(nbs_path/name), fm.get('description', ''),
+                     page_name(name, fm))
     pages = [(s, t, href) for s, _, t, _, href in nbs.values()]
     written = []
     for name, (s, nb, t, d, href) in nbs.items():

@@ -20,7 +20,8 @@ import pandas as pd
 import torch
 import cv2
 from torch.utils.data import Dataset
-from .core import Scale, get_scale, configure, ArtifactStore, save_tensors, load_tensors, record_metrics, save_figure
+from .core import (Scale, get_scale, configure, ArtifactStore, save_tensors, load_tensors, record_metrics,
+                             save_figure)
 
 # %% ../nbs/30_faces.ipynb #21e2afda
 GENDER_NAMES = ('female', 'male')
@@ -95,6 +96,7 @@ def sample_pose(rng:np.random.Generator) -> dict:
                 light_amp=rng.uniform(0.05, 0.3), ambient=rng.uniform(0.75, 1.1),
                 bg=rng.uniform(0.1, 0.9, (2, 3)), bg_dir=rng.uniform(0, 2 * np.pi))
 
+# %% ../nbs/30_faces.ipynb #ebf69a26
 def render_face(ident:dict, # from `make_identity`
                 pose:dict,  # from `sample_pose`
                 size:int,   # image side, pixels
@@ -136,7 +138,8 @@ def render_face(ident:dict, # from `make_identity`
 # %% ../nbs/30_faces.ipynb #87b28a75
 def trace_visibility(cfg:FaceConfig, gender:int, skin:int, rng:np.random.Generator) -> float:
     "How visible the forgery traces of one fake are, for a target of this group."
-    return float(cfg.artefact_strength * cfg.skin_visibility[skin] * cfg.gender_visibility[gender] * rng.uniform(0.6, 1.4))
+    return float(
+        cfg.artefact_strength * cfg.skin_visibility[skin] * cfg.gender_visibility[gender] * rng.uniform(0.6, 1.4))
 
 def swap_face(target:np.ndarray, # HxWx3 float, the target frame
               donor:np.ndarray,  # HxWx3 float, the donor in the same pose
@@ -144,12 +147,15 @@ def swap_face(target:np.ndarray, # HxWx3 float, the target frame
               vis:float,         # trace visibility
               cfg:FaceConfig, rng:np.random.Generator) -> np.ndarray:
     "Paste the donor's inner face onto the target with blending, colour, up-sampling and frequency traces."
-    a = inner[..., None]; w = a.sum() + 1e-6
+    a = inner[..., None]
+    w = a.sum() + 1e-6
     mu_t, mu_d = (target * a).sum((0, 1)) / w, (donor * a).sum((0, 1)) / w
-    d = rng.normal(size=3); d /= np.linalg.norm(d) + 1e-8
+    d = rng.normal(size=3)
+    d /= np.linalg.norm(d) + 1e-8
     x = donor - mu_d + mu_t + vis * cfg.color_shift * d
     h, wd = x.shape[:2]
-    lo = cv2.resize(cv2.resize(x, (wd // 2, h // 2), interpolation=cv2.INTER_AREA), (wd, h), interpolation=cv2.INTER_NEAREST)
+    lo = cv2.resize(cv2.resize(x, (wd // 2, h // 2), interpolation=cv2.INTER_AREA), (wd, h),
+                    interpolation=cv2.INTER_NEAREST)
     beta = min(1.0, vis * cfg.upsample_blur)
     x = (1 - beta) * x + beta * lo
     ii, jj = np.indices((h, wd))
@@ -163,13 +169,16 @@ SPLITS = ('train', 'val', 'test')
 def split_identities(cfg:FaceConfig, split:str) -> list[tuple[int, int]]:
     "(gender, skin) of each identity of a split."
     if split not in SPLITS: raise ValueError(f"unknown split {split!r}; valid splits: {', '.join(SPLITS)}")
-    if len(cfg.group_weights) != 8: raise ValueError(f"group_weights needs 8 values (4*gender+skin), got {len(cfg.group_weights)}")
+    if len(cfg.group_weights) != 8:
+        raise ValueError(f"group_weights needs 8 values (4*gender+skin), got {len(cfg.group_weights)}")
     out = []
     for k in range(8):
-        n = max(cfg.min_ids, round(cfg.ids_per_group * cfg.group_weights[k])) if split == 'train' else cfg.eval_ids_per_group
+        n = (max(cfg.min_ids, round(cfg.ids_per_group * cfg.group_weights[k])) if split == 'train'
+             else cfg.eval_ids_per_group)
         out += [(k // 4, k % 4)] * n
     return out
 
+# %% ../nbs/30_faces.ipynb #8a446a89
 def generate_split(cfg:FaceConfig, split:str) -> dict[str, np.ndarray]:
     "Images (N,H,W,3 uint8) and labels, gender, skin, group, identity, visibility arrays of one split."
     spec = split_identities(cfg, split)
@@ -178,11 +187,16 @@ def generate_split(cfg:FaceConfig, split:str) -> dict[str, np.ndarray]:
     base = {'train': 0, 'val': 1_000_000, 'test': 2_000_000}[split]
     rows = {k: [] for k in ('image', 'label', 'gender', 'skin', 'group', 'identity', 'visibility')}
     def add(img, lab, ident, i, vis):
-        rows['image'].append((img * 255 + 0.5).astype(np.uint8)); rows['label'].append(lab)
-        rows['gender'].append(ident['gender']); rows['skin'].append(ident['skin'])
-        rows['group'].append(group_id(ident['gender'], ident['skin'])); rows['identity'].append(base + i); rows['visibility'].append(vis)
+        rows['image'].append((img * 255 + 0.5).astype(np.uint8))
+        rows['label'].append(lab)
+        rows['gender'].append(ident['gender'])
+        rows['skin'].append(ident['skin'])
+        rows['group'].append(group_id(ident['gender'], ident['skin']))
+        rows['identity'].append(base + i)
+        rows['visibility'].append(vis)
     for i, ident in enumerate(ids):
-        donors = [j for j, d in enumerate(ids) if j != i and (not cfg.donor_same_gender or d['gender'] == ident['gender'])]
+        donors = [j for j, d in enumerate(ids) if j != i
+                  and (not cfg.donor_same_gender or d['gender'] == ident['gender'])]
         for _ in range(cfg.images_per_identity):
             pose = sample_pose(rng)
             real, _ = render_face(ident, pose, cfg.image_size)
@@ -193,18 +207,22 @@ def generate_split(cfg:FaceConfig, split:str) -> dict[str, np.ndarray]:
             vis = trace_visibility(cfg, ident['gender'], ident['skin'], rng)
             fake = swap_face(tgt, don, inner, vis, cfg, rng)
             add(np.clip(fake + rng.normal(0, cfg.noise, fake.shape), 0, 1), 1, ident, i, vis)
-    return {k: np.stack(v) if k == 'image' else np.asarray(v, np.float32 if k == 'visibility' else np.int64) for k, v in rows.items()}
+    return {k: np.stack(v) if k == 'image' else np.asarray(v, np.float32 if k == 'visibility' else np.int64)
+            for k, v in rows.items()}
 
 # %% ../nbs/30_faces.ipynb #438dd27b
 class FaceDataset(Dataset):
     "Faces with real/fake labels and demographic attributes (in-memory images or lazily read files)."
-    def __init__(self, label, gender, skin, identity, images=None, paths=None, image_size:int|None=None, visibility=None):
-        self.label, self.gender, self.skin = (torch.tensor(np.asarray(a), dtype=torch.long) for a in (label, gender, skin))
+    def __init__(self, label, gender, skin, identity, images=None, paths=None, image_size:int|None=None,
+                 visibility=None):
+        self.label, self.gender, self.skin = (torch.tensor(np.asarray(a), dtype=torch.long)
+                                              for a in (label, gender, skin))
         self.identity = torch.tensor(np.asarray(identity), dtype=torch.long)
         self.group = group_id(self.gender, self.skin)
         self.images = torch.as_tensor(images) if images is not None else None
         self.paths, self.image_size = (list(map(str, paths)) if paths is not None else None), image_size
-        self.visibility = torch.as_tensor(np.asarray(visibility), dtype=torch.float32) if visibility is not None else None
+        self.visibility = (torch.as_tensor(np.asarray(visibility), dtype=torch.float32) if visibility is not None
+                           else None)
         if self.images is None and self.paths is None: raise ValueError("FaceDataset needs images or paths")
     def __len__(self): return len(self.label)
     def _read(self, i):
@@ -245,10 +263,13 @@ def trace_energy_by_group(cfg:FaceConfig, n:int=24, seed:int=7) -> np.ndarray:
     "Mean absolute pixel change the forgery traces add to a swap, per group."
     rng, out = np.random.default_rng(seed), np.zeros(8)
     for k in range(8):
-        g, s = divmod(k, 4); e = []
+        g, s = divmod(k, 4)
+        e = []
         for _ in range(n):
             ident, donor = make_identity(rng, g, s), make_identity(rng, rng.integers(2), rng.integers(4))
-            pose = sample_pose(rng); tgt, inner = render_face(ident, pose, cfg.image_size); don, _ = render_face(donor, pose, cfg.image_size)
+            pose = sample_pose(rng)
+            tgt, inner = render_face(ident, pose, cfg.image_size)
+            don, _ = render_face(donor, pose, cfg.image_size)
             vis, sd = trace_visibility(cfg, g, s, rng), int(rng.integers(1 << 30))
             f1 = swap_face(tgt, don, inner, vis, cfg, np.random.default_rng(sd))
             f0 = swap_face(tgt, don, inner, 0.0, cfg, np.random.default_rng(sd))
@@ -265,8 +286,10 @@ def _intersec_ok(v, gender:int, race:int) -> bool:
     if s.lstrip('-').isdigit(): return 0 <= int(s) <= 7
     if '-' not in s: return False
     g, r = s.split('-', 1)
-    return g in ('male', 'nonmale', 'female') and r in RACE_NAMES and (g == 'male') == bool(gender) and RACE_NAMES.index(r) == race
+    return (g in ('male', 'nonmale', 'female') and r in RACE_NAMES and (g == 'male') == bool(gender)
+            and RACE_NAMES.index(r) == race)
 
+# %% ../nbs/30_faces.ipynb #19094307
 def load_annotation_csv(csv_path:str|Path,        # the annotation CSV
                         root:str|Path|None=None,  # directory the image paths are relative to (default: the CSV's)
                         path_col:str='img_path',  # column holding frame paths
@@ -281,14 +304,17 @@ def load_annotation_csv(csv_path:str|Path,        # the annotation CSV
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
         raise ValueError(f"annotation CSV {csv_path} cannot be parsed: {str(e).splitlines()[0][:120]}") from None
     missing = [c for c in (path_col, *DEMOGRAPHIC_COLUMNS) if c not in df.columns]
-    if missing: raise ValueError(f"{csv_path}: missing column(s) {', '.join(missing)}; found {', '.join(map(str, df.columns))}")
+    if missing:
+        raise ValueError(f"{csv_path}: missing column(s) {', '.join(missing)}; found {', '.join(map(str, df.columns))}")
     out = dict(path=[], label=[], gender=[], skin=[])
     for i, row in enumerate(df.itertuples(index=False)):
-        r = row._asdict(); where = f"{csv_path} row {i} (line {i + 2})"
+        r = row._asdict()
+        where = f"{csv_path} row {i} (line {i + 2})"
         flags = {}
         for c in DEMOGRAPHIC_COLUMNS[:4]:
             v = r[c]
-            if pd.isna(v) or str(v).strip() not in ('0', '1', '0.0', '1.0'): raise ValueError(f"{where}: {c}={v!r} is not 0 or 1")
+            if pd.isna(v) or str(v).strip() not in ('0', '1', '0.0', '1.0'):
+                raise ValueError(f"{where}: {c}={v!r} is not 0 or 1")
             flags[c] = int(float(v))
         n_race = flags['isasian'] + flags['iswhite'] + flags['isblack']
         if n_race > 1: raise ValueError(f"{where}: more than one of isasian, iswhite, isblack is set")
@@ -297,19 +323,28 @@ def load_annotation_csv(csv_path:str|Path,        # the annotation CSV
             raise ValueError(f"{where}: unknown or inconsistent intersec_label={r['intersec_label']!r} "
                              f"(ismale={flags['ismale']}, race={RACE_NAMES[race]})")
         spe = str(r['spe_label']).strip()
-        if not spe.lstrip('-').replace('.0', '').isdigit() or int(float(spe)) < 0: raise ValueError(f"{where}: spe_label={r['spe_label']!r} is not a non-negative integer")
+        if not spe.lstrip('-').replace('.0', '').isdigit() or int(float(spe)) < 0:
+            raise ValueError(f"{where}: spe_label={r['spe_label']!r} is not a non-negative integer")
         lab = r[label_col] if label_col in df.columns else int(int(float(spe)) != 0)
-        if str(lab).strip() not in ('0', '1', '0.0', '1.0'): raise ValueError(f"{where}: {label_col}={lab!r} is not 0 or 1")
-        p = Path(str(r[path_col])); p = p if p.is_absolute() else root/p
+        if str(lab).strip() not in ('0', '1', '0.0', '1.0'):
+            raise ValueError(f"{where}: {label_col}={lab!r} is not 0 or 1")
+        p = Path(str(r[path_col]))
+        p = p if p.is_absolute() else root/p
         if check_files and not p.exists(): raise FileNotFoundError(f"{where}: image file not found: {p}")
-        out['path'].append(str(p)); out['label'].append(int(float(lab))); out['gender'].append(flags['ismale']); out['skin'].append(race)
+        out['path'].append(str(p))
+        out['label'].append(int(float(lab)))
+        out['gender'].append(flags['ismale'])
+        out['skin'].append(race)
     res = df.copy()
     for k, v in out.items(): res[k] = np.asarray(v, dtype=object if k == 'path' else np.int64)
     res['group'] = group_id(res['gender'], res['skin'])
     return res
 
-def real_face_dataset(csv_path:str|Path, root:str|Path|None=None, image_size:int=64, id_col:str|None=None, **kw) -> FaceDataset:
+# %% ../nbs/30_faces.ipynb #9e2b1676
+def real_face_dataset(csv_path:str|Path, root:str|Path|None=None, image_size:int=64, id_col:str|None=None,
+                      **kw) -> FaceDataset:
     "A lazily-read `FaceDataset` over the frames listed in an annotation CSV."
     df = load_annotation_csv(csv_path, root, **kw)
     ident = df[id_col].astype('category').cat.codes.values if id_col else np.full(len(df), -1)
-    return FaceDataset(df['label'].values, df['gender'].values, df['skin'].values, ident, paths=df['path'].values, image_size=image_size)
+    return FaceDataset(df['label'].values, df['gender'].values, df['skin'].values, ident, paths=df['path'].values,
+                       image_size=image_size)

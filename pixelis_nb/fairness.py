@@ -40,7 +40,8 @@ class ResultsConfig:
     steps:int|None=None         # training steps of every row (None: the scale's `train_config().steps`)
     finetune_steps:int|None=None  # SFD fine-tuning steps per round (None: the scale's decoupling config)
 
-RESULTS_SCALES = {'nano': dict(seeds=(0,), n_boot=0, steps=40, finetune_steps=5), 'tiny': dict(seeds=(0, 1, 2), steps=200, finetune_steps=40),
+RESULTS_SCALES = {'nano': dict(seeds=(0,), n_boot=0, steps=40, finetune_steps=5),
+                  'tiny': dict(seeds=(0, 1, 2), steps=200, finetune_steps=40),
                   'small': dict(seeds=(0, 1, 2, 3, 4)), 'paper': dict(seeds=(0, 1, 2, 3, 4))}
 
 def results_config(scale:Scale|str|None=None, **kw) -> ResultsConfig:
@@ -57,7 +58,8 @@ def group_reweighting(groups, n_groups:int=8) -> torch.Tensor:
 
 # %% ../nbs/35_fairness.ipynb #33c54854
 def method_detector(method:str, seed:int, face_cfg:FaceConfig, det_cfg:DetectorConfig, train_cfg:TrainConfig,
-                    dec_cfg:DecouplingConfig, align_cfg:AlignmentConfig, store:ArtifactStore|None=None) -> tuple[Detector, Path]:
+                    dec_cfg:DecouplingConfig, align_cfg:AlignmentConfig,
+                    store:ArtifactStore|None=None) -> tuple[Detector, Path]:
     "The trained detector of one ablation row and seed (cached), and its directory."
     if method not in METHODS: raise ValueError(f"unknown method {method!r}; valid methods: {', '.join(METHODS)}")
     store, tc = store or ArtifactStore(), replace(train_cfg, seed=seed)
@@ -69,13 +71,17 @@ def method_detector(method:str, seed:int, face_cfg:FaceConfig, det_cfg:DetectorC
         ds = train()
         if method == 'Reweight':
             m = make_detector(det_cfg, seed=seed)
-            train_detector(m, ds, tc, group_weights=group_reweighting(ds.group)); rec = {}
+            train_detector(m, ds, tc, group_weights=group_reweighting(ds.group))
+            rec = {}
         elif method == '+GDA':
-            m = make_detector(det_cfg, seed=seed); train_detector(m, ds, tc, **gda(ds)); rec = {}
+            m = make_detector(det_cfg, seed=seed)
+            train_detector(m, ds, tc, **gda(ds))
+            rec = {}
         else:
             _, src = method_detector('+GDA', seed, face_cfg, det_cfg, train_cfg, dec_cfg, align_cfg, store)
             m = load_detector(src)
-            rec = prune_sensitive_channels(m, ds, make_face_dataset(face_cfg, dec_cfg.probe_split, store), dec_cfg, tc, **gda(ds))
+            rec = prune_sensitive_channels(m, ds, make_face_dataset(face_cfg, dec_cfg.probe_split, store), dec_cfg, tc,
+                                           **gda(ds))
         save_detector(m, d, extra={'method': method, 'decoupling': rec})
     cfgs = dict(method=method, face=asdict(face_cfg), det=asdict(det_cfg), train=asdict(tc), align=asdict(align_cfg),
                 dec=asdict(dec_cfg) if method == '+GDA+SFD' else None)
@@ -113,7 +119,9 @@ def ablation_table(preds:dict, rcfg:ResultsConfig) -> pd.DataFrame:
     for attr in ATTRIBUTE_NAMES:
         for m in methods:
             seeds = sorted(s for (mm, s) in preds if mm == m)
-            per = [fairness_metrics(preds[(m, s)]['label'], preds[(m, s)]['score'], _attrs(preds[(m, s)])[attr], rcfg.threshold) for s in seeds]
+            per = [
+                fairness_metrics(preds[(m, s)]['label'], preds[(m, s)]['score'], _attrs(preds[(m, s)])[attr],
+                                 rcfg.threshold) for s in seeds]
             if len(seeds) == 1 and rcfg.n_boot > 0:
                 p = preds[(m, seeds[0])]
                 boot = bootstrap_ci(lambda y, s, g: fairness_metrics(y, s, g, rcfg.threshold), p['label'], p['score'],
@@ -121,13 +129,17 @@ def ablation_table(preds:dict, rcfg:ResultsConfig) -> pd.DataFrame:
             for k in METRIC_NAMES:
                 v = np.array([p[k] for p in per], float)
                 if len(v) >= 2:
-                    h = student_t.ppf(0.975, len(v) - 1) * v.std(ddof=1) / math.sqrt(len(v)); lo, hi = v.mean() - h, v.mean() + h
+                    h = student_t.ppf(0.975, len(v) - 1) * v.std(ddof=1) / math.sqrt(len(v))
+                    lo, hi = v.mean() - h, v.mean() + h
                 elif rcfg.n_boot > 0: _, lo, hi = boot[k]
                 else: lo = hi = v.mean()
-                rows.append(dict(attribute=attr, method=m, metric=k, mean=float(v.mean()), lo=float(lo), hi=float(hi), n_seeds=len(v)))
+                rows.append(
+                    dict(attribute=attr, method=m, metric=k, mean=float(v.mean()), lo=float(lo), hi=float(hi),
+                         n_seeds=len(v)))
     return pd.DataFrame(rows)
 
-def format_table(long:pd.DataFrame, metrics=('AUC', 'EER', 'F_FPR', 'F_OAE', 'F_DP', 'F_MEO', 'es_AUC')) -> pd.DataFrame:
+def format_table(long:pd.DataFrame,
+                 metrics=('AUC', 'EER', 'F_FPR', 'F_OAE', 'F_DP', 'F_MEO', 'es_AUC')) -> pd.DataFrame:
     "Paper-shaped display: rows (attribute, method), cells 'mean ± half-width'."
     d = long[long.metric.isin(metrics)].copy()
     d['cell'] = [f"{r.mean:.3f} ± {(r.hi - r.lo) / 2:.3f}" for r in d.itertuples()]
@@ -136,7 +148,8 @@ def format_table(long:pd.DataFrame, metrics=('AUC', 'EER', 'F_FPR', 'F_OAE', 'F_
 
 # %% ../nbs/35_fairness.ipynb #b4768822
 def compare_rows(long:pd.DataFrame, base:str='Ori',
-                 metrics=(('AUC', 'higher'), ('F_MEO', 'lower'), ('F_FPR', 'lower'), ('es_AUC', 'higher'))) -> pd.DataFrame:
+                 metrics=(('AUC', 'higher'), ('F_MEO', 'lower'), ('F_FPR', 'lower'),
+                          ('es_AUC', 'higher'))) -> pd.DataFrame:
     "Change of each row against `base` per attribute and metric, with a verdict (better / worse / within noise)."
     out = []
     idx = long.set_index(['attribute', 'method', 'metric'])
@@ -146,8 +159,9 @@ def compare_rows(long:pd.DataFrame, base:str='Ori',
         sep = r['lo'] > b['hi'] or r['hi'] < b['lo']
         up = r['mean'] > b['mean']
         good = up if dict(metrics)[k] == 'higher' else not up
-        out.append(dict(attribute=attr, method=m, metric=k, base=b['mean'], value=r['mean'], delta=r['mean'] - b['mean'],
-                        verdict=('better' if good else 'worse') if sep else 'within noise'))
+        out.append(
+            dict(attribute=attr, method=m, metric=k, base=b['mean'], value=r['mean'], delta=r['mean'] - b['mean'],
+                 verdict=('better' if good else 'worse') if sep else 'within noise'))
     return pd.DataFrame(out)
 
 def summarize(cmp:pd.DataFrame) -> str:
@@ -163,12 +177,14 @@ def summarize(cmp:pd.DataFrame) -> str:
 # %% ../nbs/35_fairness.ipynb #04525dd5
 def dashboard_view(pred:dict, attribute:str='intersection', threshold:float=0.5):
     "The dashboard's content for one choice: (per-group rates table, ROC figure with operating points)."
-    if attribute not in ATTRIBUTE_NAMES: raise ValueError(f"unknown attribute {attribute!r}; valid: {', '.join(ATTRIBUTE_NAMES)}")
+    if attribute not in ATTRIBUTE_NAMES:
+        raise ValueError(f"unknown attribute {attribute!r}; valid: {', '.join(ATTRIBUTE_NAMES)}")
     import matplotlib.pyplot as plt
     sens, names = _attrs(pred)[attribute], ATTRIBUTE_NAMES[attribute]
     df = group_frame(pred['label'], pred['score'], sens, threshold, names=names)
     fig, ax = plt.subplots(figsize=(4.6, 4.2))
-    plot_group_roc(pred['label'], pred['score'], sens, names=names, ax=ax, title=f'{attribute}, threshold {threshold:.2f}')
+    plot_group_roc(pred['label'], pred['score'], sens, names=names, ax=ax,
+                   title=f'{attribute}, threshold {threshold:.2f}')
     for k, g in enumerate(np.unique(sens)):
         r = df.loc[names[int(g)]]
         ax.plot(r['FPR'], r['TPR'], 'o', color=f'C{k % 10}', ms=6, mec='k')
@@ -189,7 +205,9 @@ def fairness_dashboard(preds:dict, methods=None):
         with out:
             out.clear_output(wait=True)
             df, fig = dashboard_view(preds[(method.value, seed.value)], attr.value, thr.value)
-            display(df.round(3)); display(fig); plt.close(fig)
+            display(df.round(3))
+            display(fig)
+            plt.close(fig)
     for w in (method, seed, attr, thr): w.observe(update, names='value')
     update()
     box = W.VBox([W.HBox([method, seed]), W.HBox([attr, thr]), out])
