@@ -9,7 +9,7 @@ fresh seeds from 7,000,000 on, disjoint from the base's and the held-out seeds) 
 overrides as JSON; defaults: chain rows only, size and relation), and reads the expert-tools accuracy (by choice) on
 held-out size, relation, attribute and count samples (30 per cell, `eval_seed` 900,000 as chapter 14) before training
 and every `every` steps. One JSON line is printed and appended to `experiments/results/comparison_probe.jsonl`.
-Measurements of one seed at tiny on 2 threads, not a tuned optimum.
+Measurements of one seed at tiny on one thread, not a tuned optimum.
 """
 import sys, json, time
 from dataclasses import replace
@@ -32,7 +32,7 @@ def expert_reading(model, proc, samples, tcfg) -> dict:
         for k in (s.task_type, f'{s.task_type}/{s.difficulty}'): out.setdefault(k, []).append(r.pred == r.answer)
     return {k: round(sum(v) / len(v), 3) for k, v in sorted(out.items())}
 
-def main(name:str, kw:dict, threads:int=2, every:int=200, per_cell:int=30):
+def main(name:str, kw:dict, threads:int=1, every:int=200, per_cell:int=30):
     torch.set_num_threads(threads)
     scale = get_scale('tiny')
     cfg = replace(base_config(scale), n_percept=0, n_chain=8, first_seed=7_000_000, lr=5e-4, warmup=20,
