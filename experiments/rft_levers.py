@@ -1,7 +1,7 @@
 """Phase 2 levers: train one CC-RFT variant from the tiny Phase 1 checkpoint and compare it with its start, paired.
 
     python experiments/rft_levers.py NAME '{"rft": {"steps": 120}}'                      # RFTConfig overrides
-    python experiments/rft_levers.py NAME '{"rft": {"steps": 120, "difficulties": ["hard"]}, "reward": {"w_curiosity": 0}}'
+    python experiments/rft_levers.py NAME '{"rft": {"difficulties": ["hard"]}, "reward": {"w_curiosity": 0}}'
     python experiments/rft_levers.py start                                               # the start's results only
     python experiments/rft_levers.py --resummarize          # recompute the training summaries from stored histories
 
@@ -62,7 +62,8 @@ def resummarize():
 def main(name:str, kw:dict, threads:int=1):
     torch.set_num_threads(threads)
     scale = get_scale('tiny')
-    cfg = replace(rft_config(scale), **{k: tuple(v) if isinstance(v, list) else v for k, v in kw.get('rft', {}).items()})
+    over = {k: tuple(v) if isinstance(v, list) else v for k, v in kw.get('rft', {}).items()}
+    cfg = replace(rft_config(scale), **over)
     rcfg = replace(reward_config(scale), **kw.get('reward', {}))
     scfg = sft_config(scale)
     samples = held_out(scale, scfg.eval_per_cell, scfg.eval_seed)
@@ -81,7 +82,8 @@ def main(name:str, kw:dict, threads:int=1):
                total_secs=round(time.time() - t0, 1), n=len(samples), n_hard_zoom=len(zoom_hard(samples, samples)),
                start_acc=acc(base), rft_acc=acc(res_c),
                start_hard_zoom=acc(zoom_hard(base, samples)), rft_hard_zoom=acc(zoom_hard(res_c, samples)),
-               gap_all=paired_gap(res_c, base), gap_hard_zoom=paired_gap(zoom_hard(res_c, samples), zoom_hard(base, samples)),
+               gap_all=paired_gap(res_c, base),
+               gap_hard_zoom=paired_gap(zoom_hard(res_c, samples), zoom_hard(base, samples)),
                train=train_summary(h))
     print(json.dumps(out), flush=True)
     RESULTS.mkdir(exist_ok=True)
