@@ -1,6 +1,7 @@
 """Can the shipped base learn to read two observations and compare them? A probe for the expert-tools bar of Phase 1.
 
     python experiments/comparison_probe.py NAME '{"steps": 600, "chain_tasks": {"size": 0.5, "relation": 0.5}}'
+    python experiments/comparison_probe.py NAME '{"steps": 1000, "n_percept": 20, ...}' 2 250   # threads, eval every
 
 After SFT, the expert's own tool calls lift the policy to at most about 60% on the hard zoom tasks (chapter 14). By
 task, reading one observation works (OCR ~97%), while the tasks that compare two segment observations sit near their
@@ -9,7 +10,7 @@ fresh seeds from 7,000,000 on, disjoint from the base's and the held-out seeds) 
 overrides as JSON; defaults: chain rows only, size and relation), and reads the expert-tools accuracy (by choice) on
 held-out size, relation, attribute and count samples (30 per cell, `eval_seed` 900,000 as chapter 14) before training
 and every `every` steps. One JSON line is printed and appended to `experiments/results/comparison_probe.jsonl`.
-Measurements of one seed at tiny on one thread, not a tuned optimum.
+Measurements of one seed at tiny (one thread unless given), not a tuned optimum.
 """
 import sys, json, time
 from dataclasses import replace
@@ -67,4 +68,4 @@ def main(name:str, kw:dict, threads:int=1, every:int=200, per_cell:int=30):
     with f.open('a') as fh: fh.write(json.dumps(out) + '\n')
 
 if __name__ == '__main__':
-    main(sys.argv[1], json.loads(sys.argv[2]) if len(sys.argv) > 2 else {})
+    main(sys.argv[1], json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}, *map(int, sys.argv[3:5]))
