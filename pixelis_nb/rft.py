@@ -12,11 +12,11 @@ from typing import Sequence
 # %% auto #0
 __all__ = ['RFT_CHOICES', 'RFT_SCALES', 'RFTConfig', 'rft_config', 'prompt_seeds', 'check_prompt_seeds', 'rft_prompts',
            'group_advantages', 'frac_reward_zero_std', 'task_signal', 'rft_tools', 'imitation_samples', 'rft_start',
-           'rft_rollout_config', 'timed_tools', 'generate_batch', 'rollout_stats', 'logprobs_from_logits',
-           'entropy_from_logits', 'policy_logprobs', 'reference_model', 'k3_kl', 'loss_mask', 'clipped_surrogate',
-           'reduce_loss', 'grpo_loss', 'policy_update', 'rft_step', 'save_curiosity', 'load_curiosity',
-           'save_rft_state', 'load_rft_state', 'train_rft', 'plot_history', 'rft_checkpoint', 'load_rft_policy',
-           'load_rft_writer', 'rft_eval', 'rft_arm', 'run_rft_arms', 'ablation_arms']
+           'rft_rollout_config', 'torch_threads', 'timed_tools', 'generate_batch', 'rollout_stats',
+           'logprobs_from_logits', 'entropy_from_logits', 'policy_logprobs', 'reference_model', 'k3_kl', 'loss_mask',
+           'clipped_surrogate', 'reduce_loss', 'grpo_loss', 'policy_update', 'rft_step', 'save_curiosity',
+           'load_curiosity', 'save_rft_state', 'load_rft_state', 'train_rft', 'plot_history', 'rft_checkpoint',
+           'load_rft_policy', 'load_rft_writer', 'rft_eval', 'rft_arm', 'run_rft_arms', 'ablation_arms']
 
 # %% ../nbs/16_rft.ipynb #b917eeb6
 import numpy as np
@@ -198,6 +198,14 @@ def rft_rollout_config(cfg:RFTConfig, step:int) -> RolloutConfig:
     return RolloutConfig(group_size=cfg.num_generations, max_steps=cfg.max_steps, max_turn_tokens=cfg.max_turn_tokens,
                          max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature, top_p=cfg.top_p,
                          seed=cfg.seed * 1_000_003 + step, max_batch_rows=cfg.max_batch_rows)
+
+@contextlib.contextmanager
+def torch_threads(n:int|None):
+    "Within the block, torch uses `n` threads (None or 0: unchanged); the previous count comes back even on error."
+    n0 = torch.get_num_threads()
+    if n: torch.set_num_threads(n)
+    try: yield
+    finally: torch.set_num_threads(n0)
 
 @contextlib.contextmanager
 def timed_tools():
@@ -459,17 +467,15 @@ def train_rft(policy,                          # the start (trained in place)
     fmodel.train()
     wcfg, tools_cfg = world_config(scale), tools_cfg or rft_tools(scale)
     end = min(cfg.steps, until or cfg.steps)
-    n0 = torch.get_num_threads()
-    if cfg.threads: torch.set_num_threads(cfg.threads)
-    for step in progress(range(start, end), desc='rft'):
-        for g in fopt.param_groups: g['lr'] = lr_at(step, cfg)
-        row = rft_step(policy, processor, fmodel, fabric, fopt, ref, learner, step, cfg, rcfg, tools_cfg, arg_writer,
-                       wcfg)
-        history.append({'step': step, 'lr': lr_at(step, cfg)} | row)
-        due = cfg.ckpt_every and (step + 1) % cfg.ckpt_every == 0
-        if ckpt_dir is not None and (due or step + 1 == end):
-            save_rft_state(ckpt_dir, policy, opt, learner, step + 1, history)
-    torch.set_num_threads(n0)
+    with torch_threads(cfg.threads):
+        for step in progress(range(start, end), desc='rft'):
+            for g in fopt.param_groups: g['lr'] = lr_at(step, cfg)
+            row = rft_step(policy, processor, fmodel, fabric, fopt, ref, learner, step, cfg, rcfg, tools_cfg,
+                           arg_writer, wcfg)
+            history.append({'step': step, 'lr': lr_at(step, cfg)} | row)
+            due = cfg.ckpt_every and (step + 1) % cfg.ckpt_every == 0
+            if ckpt_dir is not None and (due or step + 1 == end):
+                save_rft_state(ckpt_dir, policy, opt, learner, step + 1, history)
     policy.eval()
     return history, learner
 
@@ -540,9 +546,7 @@ def rft_arm(scale, cfg:RFTConfig|dict, rcfg:RewardConfig|dict, threads:int|None=
     "Train (or load) one Phase 2 configuration and evaluate it on `ablation_per_cell` samples per cell: one row."
     from pixelis_nb.evaluate import held_out
     from pixelis_nb.sft import sft_config, arm_row
-    n0 = torch.get_num_threads()
-    if threads: torch.set_num_threads(threads)
-    try:
+    with torch_threads(threads):
         cfg = RFTConfig(**cfg) if isinstance(cfg, dict) else cfg
         cfg = replace(cfg, threads=threads or cfg.threads)
         rcfg = RewardConfig(**rcfg) if isinstance(rcfg, dict) else rcfg
@@ -555,7 +559,6 @@ def rft_arm(scale, cfg:RFTConfig|dict, rcfg:RewardConfig|dict, threads:int|None=
         last = {f'train_{k}': float(np.nanmean([r.get(k, float('nan')) for r in tail]))
                 for k in ('reward', 'accuracy', 'tool_call_rate', 'kl')}
         return arm_row(samples, res, res_c, run['secs']) | last
-    finally: torch.set_num_threads(n0)
 
 def run_rft_arms(scale, arms:dict, # name -> (RFTConfig, RewardConfig)
                  workers:int=2) -> dict:
