@@ -4,7 +4,7 @@
 
 # %% ../nbs/92_cli.ipynb #217da5af
 from __future__ import annotations
-import argparse, sys, platform, importlib, os
+import argparse, sys, platform, importlib, os, json
 from pathlib import Path
 
 # %% auto #0
@@ -89,6 +89,17 @@ def make_parser() -> argparse.ArgumentParser:
                    help='e.g. --set base.steps=800')
     r.add_argument('--ship', action='store_true',
                    help='score the checkpoint and copy it with its manifest into pixelis_nb/weights/')
+    e = sub.add_parser('eval', help="score a local checkpoint on a public benchmark's released files (chapter 18)")
+    e.add_argument('--benchmark', required=True, metavar='NAME',
+                   help='vstar, hrbench, mmstar, mvbench, videomme or vsibench (pixelis_nb.benchmarks.BENCHMARKS)')
+    e.add_argument('--data', required=True, help="folder holding the benchmark's released files")
+    e.add_argument('--model', required=True, help='local checkpoint directory (safetensors; nothing is downloaded)')
+    e.add_argument('--ref', help='reference checkpoint: report the KL to it')
+    e.add_argument('--limit', type=int, help='score the first N items')
+    e.add_argument('--out', help='also write the JSON to this file')
+    e.add_argument('--scale', default='tiny', choices=SCALE_NAMES, help="the tools' and bench knobs")
+    e.add_argument('--set', dest='overrides', action='append', default=[], metavar='KEY=VALUE',
+                   help='e.g. --set bench.max_side=512')
     return p
 
 # %% ../nbs/92_cli.ipynb #12c928a3
@@ -127,6 +138,17 @@ def main(argv:list[str]|None=None) -> int:
         path = ship_base(scale) if a.ship else base_checkpoint(scale)
         m = load_manifest(path)
         print(f"base policy: {path} (recipe {m['config_hash']}, {m['steps']} steps, {m['wall_secs']} s)")
+        return 0
+    if a.cmd == 'eval':
+        from pixelis_nb.benchmarks import run_eval
+        try:
+            check_overrides(load_overrides(None, a.overrides), book_config_sections())
+            d = run_eval(a.benchmark, a.data, a.model, a.ref, a.limit, a.scale, a.overrides, a.out)
+        except ConfigError as e: return _config_error(a.cmd, e)
+        except FileNotFoundError as e:
+            print(f'pixelis eval: error: {e}', file=sys.stderr)
+            return 2
+        print(json.dumps(d, indent=1))
         return 0
     if a.model and not Path(a.model).exists():
         print(f'pixelis: checkpoint path not found: {a.model}', file=sys.stderr)
