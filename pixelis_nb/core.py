@@ -12,7 +12,7 @@ from typing import Any, Callable
 # %% auto #0
 __all__ = ['SCALE_NAMES', 'SCALE_DEFAULTS', 'CONFIG_SECTIONS', 'Scale', 'ConfigError', 'parse_overrides', 'get_scale',
            'configure', 'register_config', 'fits_type', 'check_overrides', 'load_overrides', 'unhashed', 'config_hash',
-           'seed_everything', 'make_fabric', 'cache_root', 'run_dir', 'fsync_dir', 'atomic_write_text',
+           'seed_everything', 'torch_threads', 'make_fabric', 'cache_root', 'run_dir', 'fsync_dir', 'atomic_write_text',
            'record_metrics', 'load_metrics', 'save_figure', 'progress', 'ArtifactStore', 'save_tensors', 'load_tensors',
            'lr_at', 'rng_state', 'set_rng_state', 'save_checkpoint', 'load_checkpoint']
 
@@ -225,6 +225,15 @@ def seed_everything(seed:int=0) -> int:
     torch.manual_seed(seed)
     os.environ['PYTHONHASHSEED'] = str(seed)
     return seed
+
+# %% ../nbs/00_core.ipynb #995ee8f3
+@contextlib.contextmanager
+def torch_threads(n:int|None):
+    "Within the block, torch uses `n` threads (None or 0: unchanged); the previous count comes back even on error."
+    n0 = torch.get_num_threads()
+    if n: torch.set_num_threads(n)
+    try: yield
+    finally: torch.set_num_threads(n0)
 
 # %% ../nbs/00_core.ipynb #163d9641
 def make_fabric(scale:Scale|None=None, **kw):

@@ -12,11 +12,11 @@ from typing import Sequence
 # %% auto #0
 __all__ = ['RFT_CHOICES', 'RFT_SCALES', 'RFTConfig', 'rft_config', 'prompt_seeds', 'check_prompt_seeds', 'rft_prompts',
            'group_advantages', 'frac_reward_zero_std', 'task_signal', 'rft_tools', 'imitation_samples', 'rft_start',
-           'rft_rollout_config', 'torch_threads', 'timed_tools', 'generate_batch', 'rollout_stats',
-           'logprobs_from_logits', 'entropy_from_logits', 'policy_logprobs', 'reference_model', 'k3_kl', 'loss_mask',
-           'clipped_surrogate', 'reduce_loss', 'grpo_loss', 'policy_update', 'rft_step', 'save_curiosity',
-           'load_curiosity', 'save_rft_state', 'load_rft_state', 'train_rft', 'plot_history', 'rft_checkpoint',
-           'load_rft_policy', 'load_rft_writer', 'rft_eval', 'rft_arm', 'run_rft_arms', 'ablation_arms']
+           'rft_rollout_config', 'timed_tools', 'generate_batch', 'rollout_stats', 'logprobs_from_logits',
+           'entropy_from_logits', 'policy_logprobs', 'reference_model', 'k3_kl', 'loss_mask', 'clipped_surrogate',
+           'reduce_loss', 'grpo_loss', 'policy_update', 'rft_step', 'save_curiosity', 'load_curiosity',
+           'save_rft_state', 'load_rft_state', 'train_rft', 'plot_history', 'rft_checkpoint', 'load_rft_policy',
+           'load_rft_writer', 'rft_eval', 'rft_arm', 'run_rft_arms', 'ablation_arms']
 
 # %% ../nbs/16_rft.ipynb #b917eeb6
 import numpy as np
@@ -24,7 +24,7 @@ import torch
 import torch.nn.functional as F
 from .core import (Scale, ConfigError, configure, get_scale, unhashed, config_hash, seed_everything,
                              make_fabric, progress, lr_at, save_checkpoint, load_checkpoint, save_tensors,
-                             load_tensors, ArtifactStore, cache_root)
+                             load_tensors, ArtifactStore, cache_root, torch_threads)
 from .world import TASK_TYPES, DIFFICULTIES, make_sample, world_config
 from .policy import model_inputs
 from .rollout import Trajectory, RolloutConfig, rollout, trajectory_to_batch
@@ -198,14 +198,6 @@ def rft_rollout_config(cfg:RFTConfig, step:int) -> RolloutConfig:
     return RolloutConfig(group_size=cfg.num_generations, max_steps=cfg.max_steps, max_turn_tokens=cfg.max_turn_tokens,
                          max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature, top_p=cfg.top_p,
                          seed=cfg.seed * 1_000_003 + step, max_batch_rows=cfg.max_batch_rows)
-
-@contextlib.contextmanager
-def torch_threads(n:int|None):
-    "Within the block, torch uses `n` threads (None or 0: unchanged); the previous count comes back even on error."
-    n0 = torch.get_num_threads()
-    if n: torch.set_num_threads(n)
-    try: yield
-    finally: torch.set_num_threads(n0)
 
 @contextlib.contextmanager
 def timed_tools():

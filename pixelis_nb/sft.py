@@ -25,7 +25,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from .core import (get_scale, configure, seed_everything, make_fabric, progress, run_dir, record_metrics,
                              save_figure, ArtifactStore, save_tensors, load_tensors, config_hash, atomic_write_text,
-                             lr_at, save_checkpoint, load_checkpoint, unhashed)
+                             lr_at, save_checkpoint, load_checkpoint, unhashed, torch_threads)
 from .evaluate import (held_out, greedy, policy_results, choice_results, summarize, zoom_hard,
                                  extend_encoding)
 from .world import TASK_TYPES
@@ -671,10 +671,7 @@ def arm_row(samples:list, res:list, res_c:list, secs:float) -> dict:
 
 def ablation_arm(scale, cfg:SFTConfig|dict, threads:int|None=1) -> dict:
     "Train a policy with `cfg` (from the base, or fresh: `cfg.init`) on the corpus and evaluate it: one table row."
-    n0 = torch.get_num_threads()
-    if threads: torch.set_num_threads(threads)
-    try: return _arm(scale, SFTConfig(**cfg) if isinstance(cfg, dict) else cfg)
-    finally: torch.set_num_threads(n0)
+    with torch_threads(threads): return _arm(scale, SFTConfig(**cfg) if isinstance(cfg, dict) else cfg)
 
 def _arm(scale, cfg:SFTConfig) -> dict:
     from pixelis_nb.tools import tool_config

@@ -26,12 +26,13 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from .core import (Scale, ConfigError, configure, get_scale, unhashed, config_hash, seed_everything,
-                             progress, save_tensors, load_tensors, ArtifactStore, cache_root, atomic_write_text)
+                             progress, save_tensors, load_tensors, ArtifactStore, cache_root, atomic_write_text,
+                             torch_threads)
 from .world import TASK_TYPES, DIFFICULTIES, SHIFTS, make_sample, world_config
 from .policy import model_inputs
 from .tools import box_iou, from_view_coords
 from .rollout import Trajectory, RolloutConfig, rollout, trajectory_to_batch
-from .rft import torch_threads, logprobs_from_logits, loss_mask, rft_tools
+from .rft import logprobs_from_logits, loss_mask, rft_tools
 
 # %% ../nbs/17_ttrl.ipynb #aa5f4a0f
 TTRL_CHOICES = dict(vote=('trajectory', 'answer'))
