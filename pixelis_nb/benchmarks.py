@@ -24,6 +24,7 @@ import numpy as np
 import cv2
 import torch
 from .core import ConfigError, configure, get_scale, Scale
+from .ttrl import logits_kl
 from .evaluate import result_of, greedy, choice_results, summarize
 from .rollout import rollout, trajectory_to_batch
 from .policy import model_inputs
@@ -556,15 +557,11 @@ def token_kl(policy, ref, processor, trajs:list) -> list[torch.Tensor]:
     out = []
     for t in trajs:
         b = trajectory_to_batch([t], processor.tokenizer.pad_token_id)
-        lps = []
-        for m in (policy, ref):
-            dev = next(m.parameters()).device
-            logits = m(**{k: v.to(dev) for k, v in model_inputs(b).items()}).logits[0, :-1].float().cpu()
-            lps.append(torch.log_softmax(logits, -1))
-        if lps[0].shape != lps[1].shape:
-            raise ValueError(f"policy and reference vocabularies differ: {lps[0].shape[-1]} and {lps[1].shape[-1]}")
-        kl = (lps[0].exp() * (lps[0] - lps[1])).sum(-1)    # row i: the distribution of token i + 1
-        out.append(kl[t.sampled_mask[1:]])
+        lg = [m(**{k: v.to(next(m.parameters()).device) for k, v in model_inputs(b).items()}).logits.float().cpu()
+              for m in (policy, ref)]
+        if lg[0].shape != lg[1].shape:
+            raise ValueError(f"policy and reference vocabularies differ: {lg[0].shape[-1]} and {lg[1].shape[-1]}")
+        out.append(logits_kl(*lg)[0][t.sampled_mask])   # chapter 17's exact KL; column t: the token-t distribution
     return out
 
 # %% ../nbs/18_eval.ipynb #ddc9f67c

@@ -14,7 +14,8 @@ __all__ = ['SCALE_NAMES', 'SCALE_DEFAULTS', 'CONFIG_SECTIONS', 'Scale', 'ConfigE
            'configure', 'register_config', 'fits_type', 'check_overrides', 'load_overrides', 'unhashed', 'config_hash',
            'seed_everything', 'torch_threads', 'make_fabric', 'cache_root', 'run_dir', 'fsync_dir', 'atomic_write_text',
            'record_metrics', 'load_metrics', 'save_figure', 'progress', 'ArtifactStore', 'save_tensors', 'load_tensors',
-           'lr_at', 'rng_state', 'set_rng_state', 'save_checkpoint', 'load_checkpoint']
+           'lr_at', 'rng_state', 'set_rng_state', 'optimizer_tensors', 'optimizer_state', 'save_checkpoint',
+           'load_checkpoint']
 
 # %% ../nbs/00_core.ipynb #1c12bd8d
 import numpy as np
@@ -386,6 +387,22 @@ def set_rng_state(st:dict):
     if st['cuda'] and torch.cuda.is_available() and torch.cuda.device_count() == len(st['cuda']):
         torch.cuda.set_rng_state_all([torch.tensor(s, dtype=torch.uint8) for s in st['cuda']])
 
+# %% ../nbs/00_core.ipynb #6b970fc7
+def optimizer_tensors(sd:dict,           # an optimizer's `state_dict()`
+                      prefix:str='state') -> dict[str, torch.Tensor]:
+    "The optimizer state as flat tensors `prefix.<i>.<name>` (numbers become 0-d tensors)."
+    as_t = lambda v: v if torch.is_tensor(v) else torch.tensor(v)
+    return {f'{prefix}.{i}.{k}': as_t(v) for i, s in sd['state'].items() for k, v in s.items()}
+
+def optimizer_state(tensors:dict, param_groups:list, prefix:str='state') -> dict:
+    "The `state_dict()` that `optimizer_tensors(sd, prefix)` flattened, with its `param_groups` (other keys ignored)."
+    state = {}
+    for k, v in tensors.items():
+        if k.startswith(prefix + '.'):
+            _, i, name = k.split('.', 2)
+            state.setdefault(int(i), {})[name] = v
+    return dict(state=state, param_groups=param_groups)
+
 # %% ../nbs/00_core.ipynb #640b8d6c
 def _fsync_file(p:Path):
     with open(p, 'rb') as f: os.fsync(f.fileno())
@@ -398,9 +415,7 @@ def save_checkpoint(path:str|Path, model:torch.nn.Module, opt:torch.optim.Optimi
     d = Path(tempfile.mkdtemp(dir=path, prefix=f'ckpt-{step:06d}-'))
     save_model(model, str(d/'model.safetensors'))   # handles tied weights (shared embeddings)
     sd = opt.state_dict()
-    as_t = lambda v: v if torch.is_tensor(v) else torch.tensor(v)
-    flat = {f'state.{i}.{k}': as_t(v) for i, s in sd['state'].items() for k, v in s.items()}
-    save_tensors(flat, d/'optim.safetensors')
+    save_tensors(optimizer_tensors(sd), d/'optim.safetensors')
     for f in d.iterdir(): _fsync_file(f)
     fsync_dir(d)
     state = dict(step=step, param_groups=sd['param_groups'], history=history, rng=rng_state(), dir=d.name)
@@ -422,10 +437,6 @@ def load_checkpoint(path:str|Path, model:torch.nn.Module, opt:torch.optim.Optimi
         raise FileNotFoundError(f"checkpoint {path} is incomplete: {d/'model.safetensors'} missing")
     load_model(model, str(d/'model.safetensors'))
     if opt is not None:
-        flat, state = load_tensors(d/'optim.safetensors'), {}
-        for k, v in flat.items():
-            _, i, name = k.split('.', 2)
-            state.setdefault(int(i), {})[name] = v
-        opt.load_state_dict(dict(state=state, param_groups=st['param_groups']))
+        opt.load_state_dict(optimizer_state(load_tensors(d/'optim.safetensors'), st['param_groups']))
     if 'rng' in st: set_rng_state(st['rng'])
     return st

@@ -24,7 +24,8 @@ import torch
 import torch.nn.functional as F
 from .core import (Scale, ConfigError, configure, get_scale, unhashed, config_hash, seed_everything,
                              make_fabric, progress, lr_at, save_checkpoint, load_checkpoint, save_tensors,
-                             load_tensors, ArtifactStore, cache_root, torch_threads)
+                             load_tensors, ArtifactStore, cache_root, torch_threads, optimizer_tensors,
+                             optimizer_state)
 from .world import TASK_TYPES, DIFFICULTIES, make_sample, world_config
 from .policy import model_inputs
 from .rollout import Trajectory, RolloutConfig, rollout, trajectory_to_batch
@@ -389,7 +390,7 @@ def save_curiosity(learner:Curiosity, path:str|Path) -> Path:
     "Write the curiosity learner (models, Adam state, running statistics) to one safetensors file, flushed to disk."
     sd = learner.opt.state_dict()
     t = {f'model.{k}': v for k, v in learner.model.state_dict().items()}
-    t |= {f'opt.{i}.{k}': torch.as_tensor(v) for i, s in sd['state'].items() for k, v in s.items()}
+    t |= optimizer_tensors(sd, 'opt')
     t['stats'] = torch.tensor([learner.stats.n, learner.stats.mean, learner.stats.var], dtype=torch.float64)
     save_tensors(t, path, dict(param_groups=json.dumps(sd['param_groups']), last=json.dumps(learner.last)))
     with open(path, 'rb') as f: os.fsync(f.fileno())
@@ -401,12 +402,7 @@ def load_curiosity(learner:Curiosity, path:str|Path) -> Curiosity:
     t = load_tensors(path)
     with safe_open(str(path), 'pt') as f: meta = f.metadata()
     learner.model.load_state_dict({k[len('model.'):]: v for k, v in t.items() if k.startswith('model.')})
-    state = {}
-    for k, v in t.items():
-        if k.startswith('opt.'):
-            _, i, name = k.split('.', 2)
-            state.setdefault(int(i), {})[name] = v
-    learner.opt.load_state_dict(dict(state=state, param_groups=json.loads(meta['param_groups'])))
+    learner.opt.load_state_dict(optimizer_state(t, json.loads(meta['param_groups']), 'opt'))
     n, learner.stats.mean, learner.stats.var = t['stats'].tolist()
     learner.stats.n = int(n)
     learner.last = json.loads(meta['last'])

@@ -26,12 +26,13 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from .core import (Scale, ConfigError, configure, get_scale, unhashed, config_hash, seed_everything,
-                             progress, save_tensors, load_tensors, ArtifactStore, cache_root, atomic_write_text)
+                             progress, save_tensors, load_tensors, ArtifactStore, cache_root, atomic_write_text,
+                             torch_threads, optimizer_tensors, optimizer_state)
 from .world import TASK_TYPES, DIFFICULTIES, SHIFTS, make_sample, world_config
 from .policy import model_inputs
 from .tools import box_iou, from_view_coords
 from .rollout import Trajectory, RolloutConfig, rollout, trajectory_to_batch
-from .rft import torch_threads, logprobs_from_logits, loss_mask, rft_tools
+from .rft import logprobs_from_logits, loss_mask, rft_tools
 
 # %% ../nbs/17_ttrl.ipynb #2a9b5e01
 TTRL_CHOICES = dict(vote=('trajectory', 'answer'), update_rule=('exemplar', 'grpo'))
@@ -509,24 +510,13 @@ def step(self:TestTimeRL, samples:Sequence) -> dict:
     return row
 
 # %% ../nbs/17_ttrl.ipynb #0909d9c7
-def _opt_tensors(sd:dict, prefix:str) -> dict:
-    return {f'{prefix}.{i}.{k}': torch.as_tensor(v) for i, s in sd['state'].items() for k, v in s.items()}
-
-def _opt_state(t:dict, prefix:str, param_groups:list) -> dict:
-    state = {}
-    for k, v in t.items():
-        if k.startswith(prefix + '.'):
-            _, i, name = k.split('.', 2)
-            state.setdefault(int(i), {})[name] = v
-    return dict(state=state, param_groups=param_groups)
-
 def save_ttrl_state(path:str|Path, learner:TestTimeRL) -> Path:
     "Everything a resumed stream needs (adapters, EMA, safe copy, optimizers, memory, probe, logs); `state.json` last."
     path, L = Path(path), learner
     path.mkdir(parents=True, exist_ok=True)
     t = {f'model.{k}': v for k, v in adapter_state(L.model).items()}
     t |= {f'ema.{k}': v for k, v in L.ema.items()} | {f'safe.{k}': v for k, v in L.safe.items()}
-    t |= _opt_tensors(L.opt.state_dict(), 'opt') | _opt_tensors(L.safe_opt, 'safeopt')
+    t |= optimizer_tensors(L.opt.state_dict(), 'opt') | optimizer_tensors(L.safe_opt, 'safeopt')
     if len(L.memory): t['memory'] = torch.stack(L.memory.keys)
     if L.center is not None: t['center'] = L.center
     if L.probe is not None: t |= {f'probe.{k}': v for k, v in L.probe[0].items()}
@@ -547,8 +537,8 @@ def load_ttrl_state(path:str|Path, learner:TestTimeRL) -> TestTimeRL:
     L.ema, L.safe = ({k: v.to(dev) for k, v in part(p).items()} for p in ('ema', 'safe'))
     L.center = t.get('center')
     if part('probe'): L.probe = (part('probe'), loss_mask(part('probe')))   # the probe the run measured on
-    L.opt.load_state_dict(_opt_state(t, 'opt', st['param_groups']))
-    L.safe_opt = _opt_state(t, 'safeopt', st['safe_groups'])
+    L.opt.load_state_dict(optimizer_state(t, st['param_groups'], 'opt'))
+    L.safe_opt = optimizer_state(t, st['safe_groups'], 'safeopt')
     L.step_i, L.lr, L.history, L.items = st['step'], st['lr'], st['history'], st['items']
     L.memory = Memory()
     for k, r in zip(t.get('memory', []), st['records']): L.memory.add(k, r)
@@ -650,12 +640,13 @@ def ablation_arms(cfg:TTRLConfig, seeds:Sequence[int]=(1, 2)) -> dict:
         arms |= {f'{k}, seed {s}': replace(c, seed=s) for k, c in frozen_arms(cfg).items()}   # frozen vote: relabel
     return arms
 
-# %% ../nbs/17_ttrl.ipynb #6d259cc7
+# %% ../nbs/17_ttrl.ipynb #7a76ddd7
 def stream_results(items:Sequence[dict]) -> list:
     "A run's online predictions as chapter 13a's `EvalResult`s (in stream order)."
     from pixelis_nb.evaluate import EvalResult
     return [EvalResult(x['task'], x['difficulty'], x['truth'], x['pred'], 0, 0, None, '') for x in items]
 
+# %% ../nbs/17_ttrl.ipynb #bc79c86b
 def stream_gap(items:Sequence[dict], other:Sequence[dict], name:str='gap') -> dict:
     "Paired gap of two runs' online accuracy on the same stream: {name, name_lo, name_hi}."
     from pixelis_nb.evaluate import paired_gap
@@ -664,6 +655,7 @@ def stream_gap(items:Sequence[dict], other:Sequence[dict], name:str='gap') -> di
     g = paired_gap(stream_results(items), stream_results(other))
     return {name: g['diff'], f'{name}_lo': g['lo'], f'{name}_hi': g['hi']}
 
+# %% ../nbs/17_ttrl.ipynb #daa7f952
 def arm_summary(run:dict,
                 frozen:dict|None=None,     # the frozen majority vote on the same stream: `gap`
                 same_rule:dict|None=None,  # the frozen policy voting by the same rule: `gap_rule` (what learning adds)
@@ -687,6 +679,7 @@ def arm_summary(run:dict,
     if same_rule is not None: out |= stream_gap(items, same_rule['items'], 'gap_rule')
     return out
 
+# %% ../nbs/17_ttrl.ipynb #0484f854
 def vote_gain(items:Sequence[dict], n_boot:int=10_000, seed:int=0) -> dict:
     "What voting adds over one sample: the mean over items of (vote right - share of samples right), 95% bootstrap."
     d = np.array([float(x['correct']) - x['sample_acc'] for x in items])
@@ -694,6 +687,7 @@ def vote_gain(items:Sequence[dict], n_boot:int=10_000, seed:int=0) -> dict:
     lo, hi = np.quantile(d[idx].mean(1), [0.025, 0.975])
     return dict(gap=float(d.mean()), gap_lo=float(lo), gap_hi=float(hi))
 
+# %% ../nbs/17_ttrl.ipynb #4339eb0e
 def labeler_table(items:Sequence[dict]) -> 'pd.DataFrame':
     "Each pseudo-labeller on the same trajectories: coverage (not abstained), label accuracy, accuracy as a predictor."
     import pandas as pd
