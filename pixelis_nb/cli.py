@@ -8,7 +8,7 @@ import argparse, sys, platform, importlib, os, json
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['tool_backends', 'info', 'format_info', 'make_parser', 'book_overrides', 'main']
+__all__ = ['tool_backends', 'info', 'format_info', 'add_eval_parser', 'make_parser', 'book_overrides', 'main']
 
 # %% ../nbs/92_cli.ipynb #6d102ba1
 from .core import SCALE_NAMES, ConfigError, check_overrides, load_overrides
@@ -47,6 +47,22 @@ def format_info(d:dict, indent:int=0) -> str:
         if isinstance(v, dict): lines += [' '*indent + f'{k}:', format_info(v, indent+2)]
         else: lines.append(' '*indent + f'{k}: {v}')
     return '\n'.join(lines)
+
+# %% ../nbs/92_cli.ipynb #ed0a3836
+def add_eval_parser(sub):
+    "`pixelis eval`: score a local checkpoint on one public benchmark (chapter 18)."
+    e = sub.add_parser('eval', help="score a local checkpoint on a public benchmark's released files (chapter 18)")
+    e.add_argument('--benchmark', required=True, metavar='NAME',
+                   help='vstar, hrbench, mmstar, mvbench, videomme or vsibench (pixelis_nb.benchmarks.BENCHMARKS)')
+    e.add_argument('--data', required=True, help="folder holding the benchmark's released files")
+    e.add_argument('--model', required=True, help='local checkpoint directory (safetensors; nothing is downloaded)')
+    e.add_argument('--ref', help='reference checkpoint: report the KL to it')
+    e.add_argument('--limit', type=int, help='score the first N items')
+    e.add_argument('--out', help='also write the JSON to this file')
+    e.add_argument('--scale', default='tiny', choices=SCALE_NAMES, help="the tools' and bench knobs")
+    e.add_argument('--set', dest='overrides', action='append', default=[], metavar='KEY=VALUE',
+                   help='e.g. --set bench.max_side=512')
+    return e
 
 # %% ../nbs/92_cli.ipynb #d1157bb6
 def make_parser() -> argparse.ArgumentParser:
@@ -89,17 +105,7 @@ def make_parser() -> argparse.ArgumentParser:
                    help='e.g. --set base.steps=800')
     r.add_argument('--ship', action='store_true',
                    help='score the checkpoint and copy it with its manifest into pixelis_nb/weights/')
-    e = sub.add_parser('eval', help="score a local checkpoint on a public benchmark's released files (chapter 18)")
-    e.add_argument('--benchmark', required=True, metavar='NAME',
-                   help='vstar, hrbench, mmstar, mvbench, videomme or vsibench (pixelis_nb.benchmarks.BENCHMARKS)')
-    e.add_argument('--data', required=True, help="folder holding the benchmark's released files")
-    e.add_argument('--model', required=True, help='local checkpoint directory (safetensors; nothing is downloaded)')
-    e.add_argument('--ref', help='reference checkpoint: report the KL to it')
-    e.add_argument('--limit', type=int, help='score the first N items')
-    e.add_argument('--out', help='also write the JSON to this file')
-    e.add_argument('--scale', default='tiny', choices=SCALE_NAMES, help="the tools' and bench knobs")
-    e.add_argument('--set', dest='overrides', action='append', default=[], metavar='KEY=VALUE',
-                   help='e.g. --set bench.max_side=512')
+    add_eval_parser(sub)
     return p
 
 # %% ../nbs/92_cli.ipynb #12c928a3
