@@ -1,5 +1,5 @@
 "Notebooks are the source of truth: exporting and cleaning must change nothing, and README/sidebar are generated."
-import os, shutil, subprocess, sys, filecmp, pathlib
+import ast, os, shutil, subprocess, sys, filecmp, pathlib
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -29,3 +29,22 @@ def test_sidebar_lists_every_notebook():
 def test_readme_is_index(tmp_path):
     from pixelis_nb.docs import readme_markdown
     assert (ROOT/'README.md').read_text() == readme_markdown(ROOT/'nbs'), 'README.md is stale: run `pixelis docs`'
+
+def _cells_docs_would_run():
+    "Code cells that nbdev's docs processing executes besides exported ones: any cell with an import anywhere in it."
+    import ast, nbformat
+    for nb in sorted((ROOT/'nbs').glob('*.ipynb')):
+        for i, c in enumerate(nbformat.read(str(nb), as_version=4).cells):
+            if c.cell_type != 'code': continue
+            flags = [l[3:].split(':')[0].strip() for l in c.source.splitlines() if l.startswith('#| ')]
+            if {'export', 'exports', 'exporti', 'default_exp'} & set(flags): continue
+            body = '\n'.join(l for l in c.source.splitlines() if not l.lstrip().startswith(('%', '!')))
+            try: tree = ast.parse(body)
+            except SyntaxError: continue
+            if any(isinstance(n, (ast.Import, ast.ImportFrom)) for n in ast.walk(tree)): yield nb.name, i, flags, tree
+
+def test_docs_build_runs_import_only_cells():
+    "The offline docs build (nbdev's exec_show_docs) runs every cell holding an import: such a cell must hold only imports."
+    bad = [f'{name} cell {i}' for name, i, flags, tree in _cells_docs_would_run()
+           if any(not isinstance(n, (ast.Import, ast.ImportFrom)) for n in tree.body)]
+    assert not bad, 'imports mixed with other code; move them into an import-only cell:\n' + '\n'.join(bad)
