@@ -171,7 +171,7 @@ def split_option(s:str) -> tuple[str, str]:
     return m.group(1), m.group(2).strip()
 
 def options_in_question(q:str) -> tuple[str, list[str]]:
-    "MMStar's parquet: the question and its options, written inline as '...\\nOptions: A: x, B: y, C: z'."
+    "MMStar's parquet: the question and its options, written inline as `...\\nOptions: A: x, B: y, C: z`."
     head, sep, tail = q.partition('Options:')
     if not sep: raise ValueError("no 'Options:' in the question")
     parts = re.split(r'(?:^|,\s*)([A-Z]):\s', tail.strip())

@@ -9,8 +9,8 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['sidebar_entries', 'sidebar_yaml', 'write_sidebar', 'missing_from_sidebar', 'front_matter', 'page_name',
-           'notebook_body_html', 'page_html', 'nav_html', 'process_notebooks', 'build_offline_docs', 'build_docs',
-           'readme_markdown', 'write_readme']
+           'notebook_body_html', 'page_html', 'nav_html', 'vendor_mathjax', 'process_notebooks', 'build_offline_docs',
+           'build_docs', 'readme_markdown', 'write_readme']
 
 # %% ../nbs/91_docs.ipynb #8cf66ed1
 import yaml
@@ -108,19 +108,29 @@ nav{position:fixed;top:0;left:0;bottom:0;width:260px;overflow:auto;background:#f
 nav h2{font-size:1.1em;margin:0 0 .5em} nav h3{font-size:.8em;text-transform:uppercase;color:#666;margin:1.2em 0 .3em}
 nav a{display:block;color:#234;text-decoration:none;padding:2px 4px;border-radius:4px;font-size:.92em}
 nav a.active{background:#dde6f5;font-weight:600} nav a:hover{background:#e8e8ee}
-main{margin-left:300px;max-width:980px;padding:1em 2em 4em}
-pre{background:#f6f8fa;padding:.7em;overflow:auto;border-radius:4px;font-size:.88em}
-.jp-InputArea,.jp-OutputArea{margin:.3em 0} .jp-InputPrompt,.jp-OutputPrompt{display:none}
+main{margin-left:300px;max-width:min(980px,calc(100vw - 300px));box-sizing:border-box;padding:1em 2em 4em}
+pre{background:#f6f8fa;padding:.7em;white-space:pre-wrap;overflow-wrap:anywhere;border-radius:4px;font-size:.88em}
+.output_subarea,.jp-OutputArea-output{overflow-x:auto;max-width:100%} .MathJax_Display{overflow-x:auto;overflow-y:hidden}
+.input_area,.output_area,.jp-InputArea,.jp-OutputArea{margin:.3em 0}
+.prompt,.jp-InputPrompt,.jp-OutputPrompt{display:none}
 img{max-width:100%} table{border-collapse:collapse} td,th{border:1px solid #ddd;padding:2px 6px}
 .description{color:#555;font-style:italic}
 """
+
+_MATHJAX = """<script type="text/x-mathjax-config">
+MathJax.Hub.Config({showMathMenu: false, messageStyle: "none",
+  tex2jax: {inlineMath: [["$", "$"], ["\\\\(", "\\\\)"]], displayMath: [["$$", "$$"], ["\\\\[", "\\\\]"]],
+            processEscapes: true},
+  "HTML-CSS": {availableFonts: [], preferredFont: null, webFont: "STIX-Web", imageFont: null,
+               linebreaks: {automatic: true}}});
+</script><script src="mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full"></script>"""
 
 def page_html(title:str, description:str, body:str, nav:str) -> str:
     "A full, self-contained HTML page."
     from pygments.formatters import HtmlFormatter
     css = _CSS + HtmlFormatter().get_style_defs('.highlight')
     return (f'<!doctype html><html><head><meta charset="utf-8"><title>{html.escape(title)} – pixelis_nb</title>'
-            f'<style>{css}</style></head><body><nav>{nav}</nav><main><h1>{html.escape(title)}</h1>'
+            f'<style>{css}</style>{_MATHJAX}</head><body><nav>{nav}</nav><main><h1>{html.escape(title)}</h1>'
             f'<p class="description">{html.escape(description)}</p>{body}</main></body></html>')
 
 def nav_html(pages:list[tuple[str, str, str]], active:str) -> str:
@@ -132,6 +142,26 @@ def nav_html(pages:list[tuple[str, str, str]], active:str) -> str:
         cls = ' class="active"' if href == active else ''
         out.append(f'<a href="{href}"{cls}>{html.escape(t)}</a>')
     return '\n'.join(out)
+
+# %% ../nbs/91_docs.ipynb #b46421a6
+_MATHJAX_PARTS = ('MathJax.js', 'config/TeX-AMS-MML_HTMLorMML-full.js', 'extensions', 'jax/input/TeX',
+                  'jax/output/HTML-CSS', 'jax/element', 'fonts/HTML-CSS/STIX-Web', 'LICENSE')
+
+def vendor_mathjax(out:str|Path) -> Path:
+    "Copy the MathJax files the pages load (TeX in, HTML-CSS out, STIX-Web fonts) into `out/mathjax`; return it."
+    try: import jupyter_server_mathjax
+    except ImportError as e:
+        raise ImportError("the offline docs need MathJax's files: pip install jupyter-server-mathjax "
+                          "(it is in the project's dev extra)") from e
+    src = Path(jupyter_server_mathjax.__file__).parent/'static'
+    dst = Path(out)/'mathjax'
+    for part in _MATHJAX_PARTS:
+        s, d = src/part, dst/part
+        if d.exists(): continue
+        d.parent.mkdir(parents=True, exist_ok=True)
+        if s.is_dir(): shutil.copytree(s, d)
+        else: shutil.copy2(s, d)
+    return dst
 
 # %% ../nbs/91_docs.ipynb #c17b2c87
 def process_notebooks(nbs_path:Path|None=None, file_re:str='') -> Path:
@@ -160,6 +190,7 @@ def build_offline_docs(out:str|Path='_site', nbs_path:Path|None=None, only:list[
         nbs[name] = (s, nb, fm.get('title') or notebook_title(nbs_path/name), fm.get('description', ''),
                      page_name(name, fm))
     pages = [(s, t, href) for s, _, t, _, href in nbs.values()]
+    vendor_mathjax(out)
     written = []
     for name, (s, nb, t, d, href) in nbs.items():
         (out/href).write_text(page_html(t, d, notebook_body_html(nb), nav_html(pages, href)))
