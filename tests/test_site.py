@@ -63,7 +63,7 @@ def probe(page:Path, browser:str) -> dict:
 
 @pytest.fixture(scope='module')
 def site(tmp_path_factory):
-    if os.environ.get('PIXELIS_SITE'): return Path(os.environ['PIXELIS_SITE'])
+    if os.environ.get('PIXELIS_SITE'): return Path(os.environ['PIXELIS_SITE']).resolve()
     from pixelis_nb.docs import build_offline_docs
     out = tmp_path_factory.mktemp('site')
     build_offline_docs(out, only=PAGES)
