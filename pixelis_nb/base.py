@@ -183,12 +183,14 @@ def recipe_key(scale, cfg:BaseConfig|None=None) -> dict:
 def pretrain(scale, cfg:BaseConfig|None=None,
              ckpt_dir:str|Path|None=None,   # resume checkpoints go (and resume comes) from here
              until:int|None=None,           # stop after this step (a later call resumes)
-             fabric=None) -> tuple:
+             fabric=None,
+             model_factory=None,            # (scale, seed=) -> (model, processor); default `make_policy`
+            ) -> tuple:
     "Pretrain a fresh policy on the stream: (policy, processor, history, seconds of training over all sessions)."
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
     cfg = cfg or base_config(scale)
     wcfg, tcfg = world_config(scale), tool_config(scale)
-    model, proc = make_policy(scale, seed=cfg.seed)
+    model, proc = (model_factory or make_policy)(scale, seed=cfg.seed)   # another VLM family: chapter 27
     seed_everything(cfg.seed)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     start, hist = 0, dict(loss=[], secs=[])
