@@ -9,10 +9,11 @@ from dataclasses import dataclass, field, asdict
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['PARTS', 'PART_TITLES', 'Chapter', 'notebook_title', 'default_nbs_path', 'chapters', 'cell_flags', 'skip_cell',
-           'config_calls', 'book_config_sections', 'ChapterResult', 'book_env', 'ChapterStalled', 'kernel_is_idle',
-           'run_chapter', 'flatten', 'report_markdown', 'report_html', 'write_back_outputs', 'BookResult',
-           'write_book_config', 'chapter_key', 'run_book']
+__all__ = ['PARTS', 'PART_TITLES', 'PIXELIS', 'CIRCUITS', 'FAIRNESS', 'CLAIMS', 'VERDICTS', 'Chapter', 'notebook_title',
+           'default_nbs_path', 'chapters', 'cell_flags', 'skip_cell', 'config_calls', 'book_config_sections',
+           'ChapterResult', 'book_env', 'ChapterStalled', 'kernel_is_idle', 'run_chapter', 'flatten', 'Claim',
+           'check_claim', 'check_claims', 'claims_markdown', 'report_markdown', 'report_html', 'write_back_outputs',
+           'BookResult', 'write_book_config', 'chapter_key', 'run_book']
 
 # %% ../nbs/90_book.ipynb #76be425c
 import yaml
@@ -250,11 +251,136 @@ def _fmt(v) -> str:
     if isinstance(v, list) and len(v) > 8: return f'[{len(v)} values]'
     return str(v)
 
+# %% ../nbs/90_book.ipynb #a40a1303
+@dataclass(frozen=True)
+class Claim:
+    "One abstract-level claim of a paper, and where a book run records the difference it is about."
+    paper: str                 # the paper, with its arXiv id
+    claim: str                 # the claim in the abstract's words (no number the paper does not give)
+    measure: str               # what the book measures for it
+    chapter: tuple             # (part, chapter) of metrics.json
+    est: tuple                 # key path of the difference inside the chapter's metrics
+    lo: tuple|None = None      # key path of its 95% interval's low end (None: no interval recorded)
+    hi: tuple|None = None      # key path of the high end
+    direction: str = 'higher'  # the claimed sign: 'higher' (> 0), 'lower' (< 0), 'not lower' (> -margin)
+    base: tuple|None = None    # key path subtracted from `est`, where only the two sides are recorded
+    given: tuple = ()          # (key, value) pairs the chapter's metrics must hold to be this claim's comparison
+    margin: float|None = None  # non-inferiority margin of a 'not lower' claim (None: not chosen)
+    todo: str = ''             # what the book lacks for this claim, while it is not yet built
+
+def _at(*path, keys=('diff', 'lo', 'hi')) -> dict:
+    "Key paths of a recorded difference `{keys[0]: estimate, keys[1]: lo, keys[2]: hi}` at `path`."
+    return dict(zip(('est', 'lo', 'hi'), ((*path, k) for k in keys)))
+
+# %% ../nbs/90_book.ipynb #f2b081de
+PIXELIS = 'Pixelis (arXiv 2603.25091)'
+CIRCUITS = 'Sparse visual thought circuits (arXiv 2603.25075)'
+FAIRNESS = 'Fair deepfake detection (arXiv 2511.10150)'
+_NO_CI = "35_fairness records each row's mean over seeds, no interval of the difference between rows"
+
+CLAIMS = (
+    Claim(PIXELIS, 'Phase 1 SFT with tools beats the no-tool control.',
+          'SFT policy with tools - the same policy, tools banned; accuracy by choice, held-out samples',
+          ('pixelis', '14_sft'), **_at('paired_gaps', 'all: tools - control (by choice)')),
+    Claim(PIXELIS, 'Phase 2 CC-RFT improves over SFT.',
+          'CC-RFT policy - its SFT start; accuracy by choice, held-out samples',
+          ('pixelis', '16_rft'), **_at('paired_gaps', 'all: Phase 2 - start (by choice)'), given=(('init', 'sft'),)),
+    Claim(PIXELIS, "Phase 3 pixel TTRL improves over the frozen model's vote on a shifted stream.",
+          'Phase 3 - frozen majority vote; online accuracy on the same shifted stream',
+          ('pixelis', '17_ttrl'), **_at('gaps', 'stream: Phase 3 - frozen vote', keys=('gap', 'gap_lo', 'gap_hi'))),
+    Claim(CIRCUITS, "Intervening on one task's feature set modestly improves accuracy.",
+          "each task's own set scaled by help_alpha - unmodified model; accuracy, both tasks' items",
+          ('circuits', '25_interventions'), **_at('findings', 'both: own set x{help_alpha:g} - unmodified, accuracy',
+                                                  keys=('estimate', 'lo', 'hi'))),
+    Claim(CIRCUITS, 'Intervening on the union of two sets induces more output drift than a norm-matched perturbation,',
+          'union scaled by drift_alpha - its norm-matched control; mean KL of the answers from the unmodified ones',
+          ('circuits', '25_interventions'), **_at('findings', 'union x{drift_alpha:g} - norm-matched, KL',
+                                                  keys=('estimate', 'lo', 'hi'))),
+    Claim(CIRCUITS, '... and lowers accuracy.', 'union scaled by drift_alpha - unmodified model; accuracy',
+          ('circuits', '25_interventions'), direction='lower',
+          **_at('findings', 'union x{drift_alpha:g} - unmodified, accuracy', keys=('estimate', 'lo', 'hi'))),
+    Claim(FAIRNESS, 'Pruning demographic-sensitive channels plus OT alignment of subgroup score distributions reduces '
+          'the fairness gap,', '+GDA+SFD - Ori; intersection F_MEO, means over seeds', ('fairness', '35_fairness'),
+          ('table', 'intersection/+GDA+SFD/F_MEO'), base=('table', 'intersection/Ori/F_MEO'), direction='lower',
+          todo=_NO_CI),
+    Claim(FAIRNESS, '... while keeping detection accuracy.', '+GDA+SFD - Ori; AUC, means over seeds',
+          ('fairness', '35_fairness'), ('table', 'intersection/+GDA+SFD/AUC'), base=('table', 'intersection/Ori/AUC'),
+          direction='not lower', todo=_NO_CI + ', and no non-inferiority margin is chosen'))
+
+# %% ../nbs/90_book.ipynb #046a3a09
+VERDICTS = ('reproduced', 'not reproduced', 'not measured in this run', 'not yet built')
+
+def _lookup(m:dict, path:tuple|None):
+    "The value at `path` in a chapter's metrics (keys formatted with the chapter's values); None if absent."
+    if path is None: return None
+    v = m
+    for k in path:
+        try: k = k.format(**m)
+        except (KeyError, IndexError, ValueError): return None
+        if not isinstance(v, dict) or k not in v: return None
+        v = v[k]
+    return v
+
+def _number(v) -> float|None:
+    "`v` as a finite float, else None."
+    ok = isinstance(v, (int, float)) and not isinstance(v, bool) and v == v and abs(v) != float('inf')
+    return float(v) if ok else None
+
+# %% ../nbs/90_book.ipynb #80b5e557
+def check_claim(c:Claim, metrics:dict) -> dict:
+    "One claim beside this run's result: estimate, 95% interval and the verdict of the rule above."
+    m = metrics.get(c.chapter[0], {}).get(c.chapter[1], {})
+    est, lo, hi = (_number(_lookup(m, p)) for p in (c.est, c.lo, c.hi))
+    if c.base is not None:
+        b = _number(_lookup(m, c.base))
+        est = None if est is None or b is None else est - b
+    other = [f'{k}={m[k]!r}, not {v!r}' for k, v in c.given if k in m and m[k] != v]
+    built = c.lo is not None and c.hi is not None and (c.direction != 'not lower' or c.margin is not None)
+    if not built: verdict, note = 'not yet built', c.todo
+    elif other or None in (est, lo, hi) or any(k not in m for k, _ in c.given):
+        why = other or [f'{c.chapter[1]} recorded ' + ('no such comparison' if m else 'no metrics')]
+        verdict, note = 'not measured in this run', '; '.join(why)
+    else:
+        hit = {'higher': lo > 0, 'lower': hi < 0, 'not lower': lo > -(c.margin or 0)}[c.direction]
+        wrong = hi < 0 if c.direction != 'lower' else lo > 0
+        verdict, note = ('reproduced' if hit else 'not reproduced'), 'the opposite sign' if wrong and not hit else ''
+    return dict(paper=c.paper, claim=c.claim, measure=c.measure, chapter=c.chapter[1], direction=c.direction,
+                estimate=est, lo=lo if built else None, hi=hi if built else None, verdict=verdict, note=note)
+
+def check_claims(metrics:dict, claims:tuple=CLAIMS) -> list[dict]:
+    "Every claim of `claims` checked against a run's metrics, in order."
+    return [check_claim(c, metrics) for c in claims]
+
+# %% ../nbs/90_book.ipynb #434fcd16
+def _cell(s) -> str: return str(s).replace('|', '\\|').replace('\n', ' ')
+
+def _result(r:dict) -> str:
+    "A row's estimate and interval as text."
+    xs = [x for x in (r['estimate'], r['lo'], r['hi']) if x is not None]
+    if not xs: return '-'
+    f = (lambda x: f'{x:+.3f}') if max(map(abs, xs)) >= 0.01 or not any(xs) else (lambda x: f'{x:+.1e}')
+    if r['lo'] is None or r['hi'] is None: return f"{f(r['estimate'])} (no interval)"
+    return f"{f(r['estimate'])} [{f(r['lo'])}, {f(r['hi'])}]"
+
+def claims_markdown(rows:list[dict]) -> list[str]:
+    "The findings table: each claim, the book's measure, its result with a 95% interval, and the verdict."
+    out = ['| paper | claim | the book measures | result [95% interval] | verdict |', '|---|---|---|---|---|']
+    for r in rows:
+        v = f"**{r['verdict']}**" + (f" ({r['note']})" if r['note'] else '')
+        out.append('| ' + ' | '.join(_cell(x) for x in (r['paper'], r['claim'], f"{r['measure']} ({r['chapter']})",
+                                                        _result(r), v)) + ' |')
+    return out + ['', "*reproduced*: the 95% interval of the difference lies wholly on the claimed side of 0; "
+                  "*not reproduced*: the chapter recorded it and it does not; *not measured in this run*: the "
+                  "chapter's keys are absent; *not yet built*: the book records no interval for it."]
+
 # %% ../nbs/90_book.ipynb #fce2473a
-def report_markdown(results:list[ChapterResult], metrics:dict, scale:Scale, total:float, max_rows:int=60) -> str:
-    "The book's report as Markdown: status and time per chapter, then each chapter's metrics and figures."
+def report_markdown(results:list[ChapterResult], metrics:dict, scale:Scale, total:float, max_rows:int=60,
+                    claims:tuple=CLAIMS, # the papers' claims the report opens with
+                   ) -> str:
+    "The book's report as Markdown: the claims' verdicts, status and time per chapter, each chapter's metrics."
     lines = [f'# pixelis book report', '', f'Scale `{scale.name}`, seed {scale.seed}, '
              f'{sum(r.ok for r in results)}/{len(results)} chapters ran, total wall time {total:.1f} s.', '',
+             '## Findings', '', *claims_markdown(check_claims(metrics, claims)), '', '## Chapters', '',
              '| chapter | part | status | wall time (s) |', '|---|---|---|---|']
     for r in results:
         status = ('ok (kept)' if r.kept else 'ok') if r.ok else 'FAILED'
