@@ -18,7 +18,7 @@ __all__ = ['held_out', 'EvalResult', 'result_of', 'greedy', 'policy_results', 'e
 import numpy as np
 import torch
 from .world import make_sample, world_config, TASK_TYPES, DIFFICULTIES, COLORS, SHAPES, PLURALS
-from .tools import box_iou
+from .world import box_iou
 from .grammar import action_to_pixels
 from .policy import Step, ROLE_ID, make_messages, encode_conversation, collate, model_inputs, policy_config
 from .rollout import RolloutConfig, rollout

@@ -15,7 +15,8 @@ __all__ = ['GRAMMAR_TOKENS', 'STOP_STRINGS', 'ARG_TYPES', 'SIGNATURES', 'INT_RAN
            'action_to_pixels', 'program_actions']
 
 # %% ../nbs/11_grammar.ipynb #a922e6b1
-from .tools import ToolError, View, OPS, COORD_MAX, to_view_coords, from_view_coords
+from .tools import ToolError, View, COORD_MAX, to_view_coords, from_view_coords
+from .world import OPS
 from .core import record_metrics
 
 # %% ../nbs/11_grammar.ipynb #0d8540e9

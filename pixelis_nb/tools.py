@@ -10,20 +10,20 @@ from pathlib import Path
 from typing import Any, Callable
 
 # %% auto #0
-__all__ = ['ERROR_CODES', 'OPS', 'COORD_MAX', 'SEG_METHODS', 'TRACK_BACKENDS', 'EVENT_WORDS', 'BACKENDS', 'ALLOWED_ARGS',
-           'EXECUTORS', 'ToolError', 'View', 'to_view_coords', 'from_view_coords', 'ToolConfig', 'tool_config',
-           'ToolContext', 'Observation', 'check_image', 'check_frames', 'check_frame_index', 'check_box', 'check_point',
-           'demo_image', 'demo_video', 'ZoomArgs', 'ZoomResult', 'zoom', 'SegmentArgs', 'SegmentResult', 'mask_box',
-           'mask_iou', 'estimate_noise', 'segment', 'TrackArgs', 'TrackResult', 'box_iou', 'track', 'OCRArgs',
-           'OCRResult', 'ocr_engine', 'ocr', 'TemporalArgs', 'TemporalResult', 'shape_prototype', 'shape_fits',
-           'classify_shape', 'frame_stats', 'matches_query', 'parse_query', 'temporal', 'interval_iou', 'backend_info',
-           'execute', 'eval_segment', 'eval_ocr', 'eval_track', 'eval_temporal', 'ToolEvalConfig']
+__all__ = ['ERROR_CODES', 'COORD_MAX', 'SEG_METHODS', 'TRACK_BACKENDS', 'EVENT_WORDS', 'BACKENDS', 'ALLOWED_ARGS', 'EXECUTORS',
+           'ToolError', 'View', 'to_view_coords', 'from_view_coords', 'ToolConfig', 'tool_config', 'ToolContext',
+           'Observation', 'check_image', 'check_frames', 'check_frame_index', 'check_box', 'check_point', 'demo_image',
+           'demo_video', 'ZoomArgs', 'ZoomResult', 'zoom', 'SegmentArgs', 'SegmentResult', 'mask_box', 'mask_iou',
+           'estimate_noise', 'segment', 'TrackArgs', 'TrackResult', 'track', 'OCRArgs', 'OCRResult', 'ocr_engine',
+           'ocr', 'TemporalArgs', 'TemporalResult', 'shape_prototype', 'shape_fits', 'classify_shape', 'frame_stats',
+           'matches_query', 'parse_query', 'temporal', 'interval_iou', 'backend_info', 'execute', 'eval_segment',
+           'eval_ocr', 'eval_track', 'eval_temporal', 'ToolEvalConfig']
 
 # %% ../nbs/10_tools.ipynb #e43480e1
 import numpy as np
 import cv2
 from .core import get_scale, configure, record_metrics, save_figure, unhashed
-from .world import COLORS, SHAPES, PLURALS, UNIT_POLYS
+from .world import COLORS, SHAPES, PLURALS, UNIT_POLYS, OPS, box_iou   # each defined once, in world
 
 # %% ../nbs/10_tools.ipynb #e50dc3df
 ERROR_CODES = ('unknown_op', 'bad_syntax', 'bad_arg', 'missing_arg', 'unknown_arg', 'out_of_bounds', 'empty_box',
@@ -38,7 +38,6 @@ class ToolError(Exception):
         super().__init__(f"{code}: {message}")
 
 # %% ../nbs/10_tools.ipynb #b92e8fa5
-OPS = ('zoom', 'segment', 'track', 'ocr', 'temporal')
 COORD_MAX = 1000  # view coordinates are ints in 0..COORD_MAX
 
 @dataclass
@@ -423,15 +422,6 @@ class TrackResult:
     boxes:list
     lost:list
     backend:str
-
-def box_iou(a, b) -> float:
-    "IoU of two pixel boxes `(x0,y0,x1,y1)` (exclusive); 0 if either is None."
-    if a is None or b is None: return 0.0
-    iw = max(0, min(a[2], b[2]) - max(a[0], b[0]))
-    ih = max(0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = iw * ih
-    u = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return float(inter / u) if u > 0 else 0.0
 
 # %% ../nbs/10_tools.ipynb #5b6d3b19
 def _model_path(cfg_value:str, env:str) -> str:

@@ -30,7 +30,8 @@ from .core import (Scale, ConfigError, configure, get_scale, unhashed, config_ha
                              torch_threads, optimizer_tensors, optimizer_state)
 from .world import TASK_TYPES, DIFFICULTIES, SHIFTS, make_sample, world_config
 from .policy import model_inputs
-from .tools import box_iou, from_view_coords
+from .tools import from_view_coords
+from .world import box_iou
 from .rollout import Trajectory, RolloutConfig, rollout, trajectory_to_batch
 from .rft import logprobs_from_logits, loss_mask, rft_tools
 

@@ -668,11 +668,13 @@ def make_sample(seed:int,                  # any non-negative int
 
 # %% ../nbs/01_world.ipynb #c688dc3f
 def box_iou(a, b) -> float:
-    "Intersection over union of two (x0, y0, x1, y1) boxes."
-    iw, ih = min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
-    if iw <= 0 or ih <= 0: return 0.0
+    "IoU of two pixel boxes `(x0, y0, x1, y1)` (exclusive); 0 if either is None or both are empty."
+    if a is None or b is None: return 0.0
+    iw = max(0, min(a[2], b[2]) - max(a[0], b[0]))
+    ih = max(0, min(a[3], b[3]) - max(a[1], b[1]))
     inter = iw * ih
-    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
+    u = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return float(inter / u) if u > 0 else 0.0
 
 def _inside(b, v) -> bool: return b[0] >= v[0] and b[1] >= v[1] and b[2] <= v[2] and b[3] <= v[3]
 
