@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 # %% auto #0
-__all__ = ['ALIGNMENT_SCALES', 'AlignmentConfig', 'ot_distance', 'sinkhorn_alignment_loss', 'alignment_loss',
+__all__ = ['ALIGNMENT_SCALES', 'MAX_PLAIN_COST', 'AlignmentConfig', 'ot_distance', 'sinkhorn_alignment_loss', 'alignment_loss',
            'make_alignment_extra_loss', 'GroupBalancedSampler', 'make_group_sampler']
 
 # %% ../nbs/33_alignment.ipynb #3bb244d1
@@ -19,7 +19,8 @@ import torch
 import ot
 from torch.utils.data import Sampler
 
-from .core import configure, get_scale, Scale, seed_everything, record_metrics, save_figure
+import warnings
+from .core import unhashed, configure, get_scale, Scale, seed_everything, record_metrics, save_figure
 
 # %% ../nbs/33_alignment.ipynb #5131cbc4
 @dataclass
@@ -32,6 +33,7 @@ class AlignmentConfig:
     method:str='sinkhorn'       # POT solver: 'sinkhorn', 'sinkhorn_log', 'sinkhorn_stabilized'
     num_iter:int=100            # Sinkhorn iterations at most
     stop_thr:float=1e-6         # Sinkhorn stopping threshold
+    unconverged:str=unhashed('warn') # iteration budget spent above stop_thr: 'warn', 'raise' or 'ignore'
     debias:bool=False           # use the Sinkhorn divergence (0 for equal distributions)
     reduction:str='sum'         # 'sum' or 'mean' over the (class, group) terms
     min_group:int=2             # skip a (class, group) cell with fewer scores than this
@@ -50,16 +52,39 @@ ALIGNMENT_SCALES = {'nano': dict(demo_steps=30, demo_n=200),
 _COSTS = ('sqeuclidean', 'euclidean')
 _METHODS = ('sinkhorn', 'sinkhorn_log', 'sinkhorn_stabilized')
 
-def _check(cost:str, method:str):
+_UNCONVERGED = ('warn', 'raise', 'ignore')
+MAX_PLAIN_COST = 50.0  # largest C/eps the plain solver is allowed: its kernel exp(-C/eps) is ~2e-22 there
+
+def _check(cost:str, method:str, unconverged:str='warn'):
     if cost not in _COSTS: raise ValueError(f"unknown cost {cost!r}; valid: {', '.join(_COSTS)}")
     if method not in _METHODS: raise ValueError(f"unknown method {method!r}; valid: {', '.join(_METHODS)}")
+    if unconverged not in _UNCONVERGED:
+        raise ValueError(f"unknown unconverged={unconverged!r}; valid: {', '.join(_UNCONVERGED)}")
 
-def _ot(x, y, eps, cost, method, num_iter, stop_thr):
+def _scores_1d(x:torch.Tensor, name:str) -> torch.Tensor:
+    "Scores as a 1-D tensor: [n] or [n, 1]; anything else is an error, never silently flattened."
+    if x.dim() == 2 and x.shape[1] == 1: x = x[:, 0]
+    if x.dim() != 1: raise ValueError(f"{name} must be 1-D scores [n] (or [n, 1]); got shape {tuple(x.shape)}")
+    return x
+
+def _ot(x, y, eps, cost, method, num_iter, stop_thr, unconverged='warn'):
     C = (x[:, None] - y[None, :]).pow(2)
     if cost == 'euclidean': C = (C + 1e-12).sqrt()
+    if method == 'sinkhorn' and float(C.detach().max()) / eps > MAX_PLAIN_COST:
+        raise ValueError(f"plain Sinkhorn with costs up to {float(C.detach().max()) / eps:.0f} x eps underflows its "
+                         f"kernel exp(-C/eps) (limit {MAX_PLAIN_COST:g}): use method='sinkhorn_log', a larger eps, "
+                         "or scores squashed to [0, 1] (score='prob')")
     a = torch.full((len(x),), 1/len(x), dtype=x.dtype, device=x.device)
     b = torch.full((len(y),), 1/len(y), dtype=y.dtype, device=y.device)
-    return ot.sinkhorn2(a, b, C, reg=eps, method=method, numItermax=num_iter, stopThr=stop_thr)
+    d, log = ot.sinkhorn2(a, b, C, reg=eps, method=method, numItermax=num_iter, stopThr=stop_thr, log=True)
+    err = float(torch.as_tensor(log['err'][-1]).detach()) if len(log.get('err', [])) else 0.0
+    if unconverged != 'ignore' and log.get('niter', 0) >= num_iter - 1 and err > stop_thr:
+        msg = (f"Sinkhorn ({method}, eps={eps:g}) did not converge in {num_iter} iterations (marginal error above "
+               f"stop_thr {stop_thr:g}); raise num_iter or eps")   # one message per setting: Python shows it once
+        if unconverged == 'raise': raise RuntimeError(f"{msg}: error {err:.2e}")
+        warnings.warn(msg, RuntimeWarning, stacklevel=3)
+    if not torch.isfinite(d): raise FloatingPointError(f"Sinkhorn ({method}, eps={eps:g}) returned {float(d)}")
+    return d
 
 def ot_distance(x:torch.Tensor,   # scores of the first distribution [n]
                 y:torch.Tensor,   # scores of the second distribution [m]
@@ -69,11 +94,12 @@ def ot_distance(x:torch.Tensor,   # scores of the first distribution [n]
                 num_iter:int=100, # Sinkhorn iterations at most
                 stop_thr:float=1e-6, # stopping threshold
                 debias:bool=False, # Sinkhorn divergence instead of plain entropic OT
+                unconverged:str='warn', # budget spent above stop_thr: 'warn', 'raise' or 'ignore'
                ) -> torch.Tensor:
     "Entropic OT cost between two 1-D empirical score distributions with uniform weights (differentiable)."
-    _check(cost, method)
-    x, y = x.reshape(-1), y.reshape(-1).to(x.dtype)
-    kw = dict(eps=eps, cost=cost, method=method, num_iter=num_iter, stop_thr=stop_thr)
+    _check(cost, method, unconverged)
+    x, y = _scores_1d(x, 'x'), _scores_1d(y, 'y').to(x.dtype)
+    kw = dict(eps=eps, cost=cost, method=method, num_iter=num_iter, stop_thr=stop_thr, unconverged=unconverged)
     d = _ot(x, y, **kw)
     if debias: d = d - 0.5*_ot(x, x, **kw) - 0.5*_ot(y, y, **kw)
     return d
@@ -91,16 +117,17 @@ def sinkhorn_alignment_loss(scores:torch.Tensor,  # predicted scores [B] (alread
                             reduction:str='sum',  # 'sum' or 'mean' over (class, group) terms
                             min_group:int=2,      # skip cells smaller than this
                             by_label:bool=True,   # real and fake separately
+                            unconverged:str='warn', # budget spent above stop_thr: 'warn', 'raise' or 'ignore'
                            ) -> torch.Tensor:
     "Sum over classes and groups of entropic OT between the group's score distribution and the batch's."
     if reduction not in ('sum', 'mean'): raise ValueError(f"unknown reduction {reduction!r}; valid: sum, mean")
-    scores = scores.reshape(-1)
+    scores = _scores_1d(scores, 'scores')
     if not (len(scores) == len(labels) == len(groups)):
         raise ValueError(
             f"scores, labels, groups must have the same length; got {len(scores)}, {len(labels)}, {len(groups)}")
     labels = labels.reshape(-1).to(scores.device)
     groups = groups.reshape(-1).to(scores.device)
-    kw = dict(eps=eps, cost=cost, method=method, num_iter=num_iter, stop_thr=stop_thr)
+    kw = dict(eps=eps, cost=cost, method=method, num_iter=num_iter, stop_thr=stop_thr, unconverged=unconverged)
     terms = []
     for c in (labels.unique() if by_label else [None]):
         in_c = labels == c if c is not None else torch.ones_like(labels, dtype=torch.bool)
@@ -128,10 +155,13 @@ def alignment_loss(logits:torch.Tensor, # detector logits [B] (fake logit)
     "The GDA term `lambda_fair * sum_c sum_g OT(P_g^c, P^c)` computed from logits with `cfg`'s knobs."
     cfg = cfg or AlignmentConfig()
     if cfg.score not in ('prob', 'logit'): raise ValueError(f"unknown score space {cfg.score!r}; valid: prob, logit")
+    if cfg.score == 'logit' and cfg.method == 'sinkhorn':
+        raise ValueError("score='logit' with the plain solver: logits are unbounded and the plain kernel underflows; "
+                         "use method='sinkhorn_log' (or score='prob')")
     s = torch.sigmoid(logits) if cfg.score == 'prob' else logits
     l = sinkhorn_alignment_loss(s, labels, groups, eps=cfg.eps, cost=cfg.cost, method=cfg.method, num_iter=cfg.num_iter,
                                 stop_thr=cfg.stop_thr, debias=cfg.debias, reduction=cfg.reduction,
-                                min_group=cfg.min_group, by_label=cfg.by_label)
+                                min_group=cfg.min_group, by_label=cfg.by_label, unconverged=cfg.unconverged)
     return cfg.lambda_fair * l if weighted else l
 
 # %% ../nbs/33_alignment.ipynb #2e9df1d5
