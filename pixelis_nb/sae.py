@@ -49,7 +49,7 @@ class SAEConfig:
     median_iters:int=30         # Weiszfeld iterations
     ckpt_every:int=unhashed(100)  # steps between resume checkpoints (when a ckpt_dir is given); not in the hash
     seed:int=0                  # initialisation and batch order
-    layer:int=2                 # decoder layer whose residual output the SAE reads (mid-decoder of 4)
+    layer:int=1                 # decoder layer whose residual output the SAE reads: chapter 22's locus
     train_per_cell:int=2        # training items per task x difficulty cell (their prompts' tokens are the data)
     train_seed:int=21_000_000   # world seeds of the training items: apart from taskbench's 20_000_000 range
 
