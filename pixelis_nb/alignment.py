@@ -48,7 +48,7 @@ ALIGNMENT_SCALES = {'nano': dict(demo_steps=30, demo_n=200),
                     'small': dict(demo_steps=400, demo_n=1000),
                     'paper': dict(demo_steps=400, demo_n=1000)}
 
-# %% ../nbs/33_alignment.ipynb #1ea4ca07
+# %% ../nbs/33_alignment.ipynb #ac22f0e3
 _COSTS = ('sqeuclidean', 'euclidean')
 _METHODS = ('sinkhorn', 'sinkhorn_log', 'sinkhorn_stabilized')
 
@@ -67,6 +67,7 @@ def _scores_1d(x:torch.Tensor, name:str) -> torch.Tensor:
     if x.dim() != 1: raise ValueError(f"{name} must be 1-D scores [n] (or [n, 1]); got shape {tuple(x.shape)}")
     return x
 
+# %% ../nbs/33_alignment.ipynb #f582831d
 def _ot(x, y, eps, cost, method, num_iter, stop_thr, unconverged='warn'):
     C = (x[:, None] - y[None, :]).pow(2)
     if cost == 'euclidean': C = (C + 1e-12).sqrt()

@@ -104,13 +104,15 @@ def notebook_body_html(nb) -> str:
 # %% ../nbs/91_docs.ipynb #dfdaa21a
 _CSS = """
 body{margin:0;font-family:system-ui,-apple-system,sans-serif;color:#1d1d1f;line-height:1.5}
-nav{position:fixed;top:0;left:0;bottom:0;width:260px;overflow:auto;background:#f7f7f9;border-right:1px solid #ddd;padding:1em}
+nav{position:fixed;top:0;left:0;bottom:0;width:260px;overflow:auto;background:#f7f7f9;border-right:1px solid #ddd;
+    padding:1em}
 nav h2{font-size:1.1em;margin:0 0 .5em} nav h3{font-size:.8em;text-transform:uppercase;color:#666;margin:1.2em 0 .3em}
 nav a{display:block;color:#234;text-decoration:none;padding:2px 4px;border-radius:4px;font-size:.92em}
 nav a.active{background:#dde6f5;font-weight:600} nav a:hover{background:#e8e8ee}
 main{margin-left:300px;max-width:min(980px,calc(100vw - 300px));box-sizing:border-box;padding:1em 2em 4em}
 pre{background:#f6f8fa;padding:.7em;white-space:pre-wrap;overflow-wrap:anywhere;border-radius:4px;font-size:.88em}
-.output_subarea,.jp-OutputArea-output{overflow-x:auto;max-width:100%} .MathJax_Display{overflow-x:auto;overflow-y:hidden}
+.output_subarea,.jp-OutputArea-output{overflow-x:auto;max-width:100%}
+.MathJax_Display{overflow-x:auto;overflow-y:hidden}
 .input_area,.output_area,.jp-InputArea,.jp-OutputArea{margin:.3em 0}
 .prompt,.jp-InputPrompt,.jp-OutputPrompt{display:none}
 img{max-width:100%} table{border-collapse:collapse} td,th{border:1px solid #ddd;padding:2px 6px}
