@@ -12,7 +12,7 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['ARCHS', 'NORMALIZE', 'SAE_SCALES', 'SAE_WEIGHTS', 'SAE_CFG', 'SAELENS_ARCH', 'SAEConfig', 'sae_config',
            'geometric_median', 'SAE', 'init_from_sample', 'remove_parallel_grad', 'normalize_decoder', 'aux_k_loss',
-           'sae_loss', 'train_sae', 'sae_metrics', 'saelens_cfg', 'save_sae', 'load_sae', 'saelens_python',
+           'sae_loss', 'SAELoss', 'train_sae', 'sae_metrics', 'saelens_cfg', 'save_sae', 'load_sae', 'saelens_python',
            'saelens_check', 'sae_activations', 'splice', 'answer_encodings', 'spliced_scores', 'split_tokens',
            'trained_sae']
 
@@ -139,7 +139,7 @@ def aux_k_loss(sae:SAE, pre:torch.Tensor, err:torch.Tensor, dead:torch.Tensor) -
     return (e_hat - err).pow(2).sum(-1).mean()
 
 # %% ../nbs/23_sae.ipynb #a62905b5
-def sae_loss(sae:SAE, xn:torch.Tensor) -> dict:
+def sae_loss(sae:SAE, xn:torch.Tensor, all_ranks:bool=False) -> dict:
     "Training losses on normalised inputs `xn`: loss, mse, aux (AuxK or L1), l0; updates `sae.since_fired`."
     pre = sae.pre_acts(xn)
     if sae.cfg.arch == 'topk':
@@ -153,12 +153,26 @@ def sae_loss(sae:SAE, xn:torch.Tensor) -> dict:
         x_hat, fired, l0 = z @ sae.W_dec + sae.b_dec, (z > 0).any(0), (z > 0).sum(-1).float().mean()
     err = xn - x_hat
     mse = err.pow(2).sum(-1).mean()
+    if all_ranks:   # DDP: a latent fired if it fired on any rank, so every rank keeps the same counters
+        f = fired.int()
+        torch.distributed.all_reduce(f, op=torch.distributed.ReduceOp.MAX)
+        fired = f.bool()
     with torch.no_grad(): sae.since_fired.add_(1).masked_fill_(fired, 0)
     if sae.cfg.arch == 'relu':
         aux = (z * sae.W_dec.norm(dim=-1)).sum(-1).mean()
         return dict(loss=mse + sae.cfg.l1_coeff * aux, mse=mse, aux=aux, l0=l0)
     aux = aux_k_loss(sae, pre, err.detach(), sae.since_fired > sae.cfg.dead_steps)
     return dict(loss=mse + sae.cfg.aux_coeff * aux, mse=mse, aux=aux, l0=l0)
+
+# %% ../nbs/23_sae.ipynb #0c4b8e31
+class SAELoss(nn.Module):
+    "`sae_loss` of `sae` as a module; its forward takes raw activations as int32 bits (`x.view(torch.int32)`)."
+    def __init__(self, sae:SAE, all_ranks:bool=False):
+        super().__init__()
+        self.sae, self.all_ranks = sae, all_ranks
+    def forward(self, bits:torch.Tensor) -> dict:
+        x = bits.view(torch.float32)
+        with torch.autocast(x.device.type, enabled=False): return sae_loss(self.sae, x * self.sae.scale, self.all_ranks)
 
 # %% ../nbs/23_sae.ipynb #bdb28a8e
 def _batches(data, cfg:SAEConfig, start:int):
@@ -201,21 +215,26 @@ def train_sae(data,                          # activations [n, d_in], or a re-it
         start, hist = st['step'], st['history']
     else: init_from_sample(sae, _head(data, cfg.median_rows))
     fabric = fabric or make_fabric()
-    _, fopt = fabric.setup(sae, opt)   # the wrapper shares sae's parameters; the loss calls sae's own methods
+    R = fabric.world_size
+    floss, fopt = fabric.setup(SAELoss(sae, all_ranks=R > 1), opt)   # shares sae's parameters; DDP wraps its forward
     stop, step = cfg.steps if until is None else min(cfg.steps, until), start
     for x in _batches(data, cfg, start):
         if step >= stop: break
         t0 = time.perf_counter()
         for g in opt.param_groups: g['lr'] = lr_at(step, cfg)
-        out = sae_loss(sae, x.to(fabric.device, torch.float32) * sae.scale)
+        x = x[fabric.global_rank::R]   # this rank's share of the step's global batch
+        if len(x) == 0: raise ValueError(f"a batch of fewer rows than the {R} ranks at step {step}")
+        out = floss(x.to(fabric.device, torch.float32).view(torch.int32))   # float32 bits: see SAELoss
         fopt.zero_grad()
         fabric.backward(out['loss'])
         remove_parallel_grad(sae)
-        if cfg.grad_clip: fabric.clip_gradients(sae, fopt, max_norm=cfg.grad_clip)
+        if cfg.grad_clip: fabric.clip_gradients(floss, fopt, max_norm=cfg.grad_clip)
         fopt.step()
         normalize_decoder(sae)
         step += 1
-        for k in ('loss', 'mse', 'aux', 'l0'): hist[k].append(out[k].item())
+        logged = torch.stack([out[k].detach() for k in ('loss', 'mse', 'aux', 'l0')])
+        if R > 1: logged = fabric.all_reduce(logged, reduce_op='mean')   # the means over the ranks
+        for k, v in zip(('loss', 'mse', 'aux', 'l0'), logged.tolist()): hist[k].append(v)
         hist['dead_fraction'].append((sae.since_fired > cfg.dead_steps).float().mean().item())
         hist['secs'].append(time.perf_counter() - t0)
         if ckpt_dir is not None and step % cfg.ckpt_every == 0 and fabric.is_global_zero:

@@ -57,11 +57,18 @@ def test_old_layout_still_loads(tmp_path):
     fct.test_eq(m.weight.detach(), m1.weight.detach())
     fct.test_eq(o.state_dict()['state'][0]['exp_avg'], o1.state_dict()['state'][0]['exp_avg'])
 
-# A trainer run to its end: `kind` is base or sft; it returns the final weights and the loss history.
+# The SAE trains on fixed random activations (nano SAE knobs, 16 wide).
+_sae_acts = lambda: 3 * torch.randn(4096, 16, generator=torch.Generator().manual_seed(3)) + 1
+
+# A trainer run to its end: `kind` is base, sft or sae; it returns the final weights and the loss history.
 def _train(kind, ckpt=None):
     import dataclasses
     from pixelis_nb.core import get_scale
     scale = get_scale('nano')
+    if kind == 'sae':
+        from pixelis_nb.sae import train_sae, sae_config
+        sae, hist = train_sae(_sae_acts(), sae_config(scale, steps=5, ckpt_every=1), ckpt_dir=ckpt)
+        return sae, hist['loss']
     if kind == 'base':
         from pixelis_nb.base import pretrain, base_config
         cfg = dataclasses.replace(base_config(scale), steps=5, ckpt_every=1)
@@ -83,11 +90,11 @@ _CHILD = textwrap.dedent('''
     from test_resume import _train
     kind, ckpt, out = sys.argv[1], sys.argv[2], sys.argv[3]
     if os.environ.get('HOLD'):
-        import pixelis_nb.base, pixelis_nb.sft
+        import pixelis_nb.base, pixelis_nb.sft, pixelis_nb.sae
         real = core.save_checkpoint
         def hold(*a, **k):
             real(*a, **k); time.sleep(600)
-        pixelis_nb.base.save_checkpoint = pixelis_nb.sft.save_checkpoint = hold
+        pixelis_nb.base.save_checkpoint = pixelis_nb.sft.save_checkpoint = pixelis_nb.sae.save_checkpoint = hold
     model, loss = _train(kind, ckpt)
     save_tensors({k: v.clone() for k, v in model.state_dict().items()}, out + '.safetensors')
     open(out + '.json', 'w').write(json.dumps(loss))
@@ -100,7 +107,7 @@ def _child(kind, ckpt, out, hold=False):
 def _result(out):
     return load_tensors(str(out) + '.safetensors'), json.loads(Path(str(out) + '.json').read_text())
 
-@pytest.mark.parametrize('kind', ['base', 'sft'])
+@pytest.mark.parametrize('kind', ['base', 'sft', 'sae'])
 def test_sigkilled_run_resumes_to_the_uninterrupted_result(kind, tmp_path):
     "SIGKILL after the first checkpoint, resume to the end: same weights and losses as a run never stopped."
     killed = _child(kind, tmp_path/'ck', tmp_path/'killed', hold=True)
@@ -119,12 +126,16 @@ def test_sigkilled_run_resumes_to_the_uninterrupted_result(kind, tmp_path):
     fct.test_eq(sorted(w_res), sorted(w_ref))
     for k in w_ref: fct.test_close(w_res[k], w_ref[k], eps=1e-6)
 
-@pytest.mark.parametrize('kind', ['base', 'sft'])
+@pytest.mark.parametrize('kind', ['base', 'sft', 'sae'])
 def test_same_seed_same_losses(kind):
     "Two in-process runs with the same seed on CPU give identical loss histories."
     from pixelis_nb.core import get_scale
-    scale = get_scale('nano')
-    if kind == 'base':
+    scale, steps = get_scale('nano'), 4   # nano's base and SFT steps
+    if kind == 'sae':
+        from pixelis_nb.sae import train_sae, sae_config
+        x, cfg = _sae_acts(), sae_config(scale)
+        run, steps = lambda: train_sae(x, cfg)[1]['loss'], cfg.steps
+    elif kind == 'base':
         from pixelis_nb.base import pretrain, base_config
         run = lambda: pretrain(scale, base_config(scale))[2]['loss']
     else:
@@ -132,4 +143,4 @@ def test_same_seed_same_losses(kind):
         data = sft_data(scale)
         run = lambda: [r['loss'] for r in train_policy(scale, sft_config(scale), data)[2]]
     a, b = run(), run()
-    fct.test_eq(len(a), 4); fct.test_eq(a, b)
+    fct.test_eq(len(a), steps); fct.test_eq(a, b)
