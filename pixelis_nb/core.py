@@ -11,11 +11,11 @@ from typing import Any, Callable
 
 # %% auto #0
 __all__ = ['SCALE_NAMES', 'SCALE_DEFAULTS', 'CONFIG_SECTIONS', 'Scale', 'ConfigError', 'parse_overrides', 'get_scale',
-           'configure', 'register_config', 'fits_type', 'check_overrides', 'load_overrides', 'unhashed', 'config_hash',
-           'seed_everything', 'torch_threads', 'make_fabric', 'cache_root', 'run_dir', 'fsync_dir', 'atomic_write_text',
-           'record_metrics', 'load_metrics', 'save_figure', 'progress', 'ArtifactStore', 'save_tensors', 'load_tensors',
-           'lr_at', 'rng_state', 'set_rng_state', 'optimizer_tensors', 'optimizer_state', 'save_checkpoint',
-           'load_checkpoint']
+           'configure', 'register_config', 'fits_type', 'check_overrides', 'load_overrides', 'unhashed',
+           'hashed_if_set', 'config_hash', 'seed_everything', 'torch_threads', 'make_fabric', 'cache_root', 'run_dir',
+           'fsync_dir', 'atomic_write_text', 'record_metrics', 'load_metrics', 'save_figure', 'progress',
+           'ArtifactStore', 'save_tensors', 'load_tensors', 'lr_at', 'rng_state', 'set_rng_state', 'optimizer_tensors',
+           'optimizer_state', 'save_checkpoint', 'load_checkpoint']
 
 # %% ../nbs/00_core.ipynb #1c12bd8d
 import numpy as np
@@ -203,9 +203,18 @@ def unhashed(default):
     "A config field `config_hash` leaves out: a limit or a warning threshold that changes no artifact built under it."
     return field(default=default, metadata={'hash': False})
 
+def hashed_if_set(default):
+    "A knob added after artifacts were built under its old behaviour: hashed only away from `default`."
+    return field(default=default, metadata={'hash': 'if_set'})
+
+def _hashed(o, f) -> bool:
+    "Whether field `f` of config `o` enters its hash."
+    h = f.metadata.get('hash', True)
+    return h is True or (h == 'if_set' and getattr(o, f.name) != f.default)
+
 def _jsonable(o):
     if dataclasses.is_dataclass(o) and not isinstance(o, type):
-        return {f.name: _jsonable(getattr(o, f.name)) for f in fields(o) if f.metadata.get('hash', True)}
+        return {f.name: _jsonable(getattr(o, f.name)) for f in fields(o) if _hashed(o, f)}
     if isinstance(o, dict): return {str(k): _jsonable(v) for k, v in sorted(o.items(), key=lambda kv: str(kv[0]))}
     if isinstance(o, (list, tuple)): return [_jsonable(v) for v in o]
     if isinstance(o, Path): return str(o)
