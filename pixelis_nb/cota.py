@@ -11,8 +11,9 @@ from typing import Any
 
 # %% auto #0
 __all__ = ['COTA_SCALES', 'THOUGHTS', 'WHERE', 'CotaConfig', 'cota_config', 'TraceStep', 'Trace', 'where', 'say', 'synthesize',
-           'covered', 'evidence', 'check_trace', 'choose_variants', 'build_traces', 'save_traces', 'load_traces',
-           'load_log', 'corpus_configs', 'cota_corpus', 'corpus_table', 'trace_lengths', 'trace_messages']
+           'covered', 'evidence', 'check_trace', 'comparison', 'choose_variants', 'build_traces', 'save_traces',
+           'load_traces', 'load_log', 'corpus_configs', 'cota_corpus', 'corpus_table', 'trace_lengths',
+           'trace_messages']
 
 # %% ../nbs/13_cota.ipynb #42fcb6d8
 import numpy as np
@@ -37,6 +38,7 @@ class CotaConfig:
     p_verbose:float=0.3        # fraction of traces written with verbose thoughts
     p_both_styles:float=0.15   # fraction of samples written twice, verbose and concise
     obs_max_frames:int=4       # per-frame boxes spelled out in a track observation (keeps sequences short)
+    compare:bool=True          # size's last thought writes the comparison out ('8 < 15.'): see `comparison`
     version:int=1              # bump to rebuild stored corpora
 
 COTA_SCALES = {'nano': dict(n_per_cell=2), 'tiny': dict(n_per_cell=30), 'small': dict(n_per_cell=400),
@@ -168,6 +170,7 @@ def synthesize(sample,                 # a PixelWorld `Sample`
                tcfg:ToolConfig,        # tool knobs (the same ones the rollout uses)
                wide_factor:float=2.0,  # how much too wide the deliberate zoom is
                steps:int|None=None,    # only the first `steps` program steps, no answer: a prefix at its tools' cost
+               compare:bool=False,     # write size's comparison out in the last thought (`comparison`)
               ) -> Trace:
     "Execute the sample's expert program with the real tools and write it as a CoTA trace."
     from pixelis_nb.world import ProgramStep
@@ -216,7 +219,10 @@ def synthesize(sample,                 # a PixelWorld `Sample`
                                   view=tuple(ctx.view.box)))
     if steps is not None and steps < len(prog): return tr
     ev, _ = evidence(sample, tr)
-    tr.steps.append(TraceStep(say('answer', style, rng, answer=sample.answer, evidence=ev), answer=sample.answer))
+    cmp = comparison(sample, tr) if compare else None
+    if cmp: ev = f'{ev[:-1]}: {cmp}'   # 'the areas are 8 and 15: 8 < 15.'
+    th = say('answer', style, rng, answer=sample.answer, evidence=ev)
+    tr.steps.append(TraceStep(f'{cmp} {th}' if cmp and style == 'concise' else th, answer=sample.answer))
     return tr
 
 # %% ../nbs/13_cota.ipynb #b88d92e2
@@ -299,6 +305,16 @@ def check_trace(sample, tr:Trace) -> str:
     if got is None: return 'no_evidence'
     return 'ok' if got == sample.answer else 'wrong_answer'
 
+# %% ../nbs/13_cota.ipynb #720d6d3a
+def comparison(sample, tr:Trace) -> str|None:
+    "For `size`: the two segment areas with the sign between them ('8 < 15.'); None for other tasks or no two areas."
+    if sample.task_type != 'size': return None
+    segs = [s for s in tr.steps if s.action is not None and not s.deliberate and s.action.startswith('segment')]
+    ms = [_mask(s.obs_text) for s in segs]
+    if len(ms) != 2 or None in ms: return None
+    (_, a), (_, b) = ms
+    return f"{a} {'>' if a > b else '<' if a < b else '='} {b}."
+
 # %% ../nbs/13_cota.ipynb #d58ccf92
 def choose_variants(sample, cfg:CotaConfig) -> list[tuple[str, str]]:
     "The (variant, style) pairs written for a sample."
@@ -319,10 +335,10 @@ def build_traces(cfg:CotaConfig, wcfg:WorldConfig, tcfg:ToolConfig) -> tuple[lis
         s = make_sample(seed, task, diff, cfg=wcfg)
         for variant, style in choose_variants(s, cfg):
             t0 = time.time()
-            try: tr = synthesize(s, variant, style, tcfg, cfg.wide_factor)
+            try: tr = synthesize(s, variant, style, tcfg, cfg.wide_factor, compare=cfg.compare)
             except ValueError:   # no room for a too-wide detour: write the plain chain
                 variant = 'chain'
-                tr = synthesize(s, variant, style, tcfg, cfg.wide_factor)
+                tr = synthesize(s, variant, style, tcfg, cfg.wide_factor, compare=cfg.compare)
             why = check_trace(s, tr)
             log.append(dict(task_type=task, difficulty=diff, seed=seed, variant=variant, style=style, status=why,
                             n_tools=tr.n_tools, secs=time.time() - t0))
