@@ -5,7 +5,7 @@
 
 After SFT, the expert's own tool calls lift the policy to at most about 60% on the hard zoom tasks (chapter 14). By
 task, reading one observation works (OCR ~97%), while the tasks that compare two segment observations sit near their
-question prior (size, relation). This script continues the shipped base's own pretraining stream (`base.stream_rows`,
+question prior (size, relation). This script continues the first shipped base's (now chapter 13b's stage 1) own pretraining stream (`base.stream_rows`,
 fresh seeds from 7,000,000 on, disjoint from the base's and the held-out seeds) with a chain mix of its own (BaseConfig
 overrides as JSON; defaults: chain rows only, size and relation), and reads the expert-tools accuracy (by choice) on
 held-out size, relation, attribute and count samples (30 per cell, `eval_seed` 900,000 as chapter 14) before training
@@ -17,7 +17,8 @@ from dataclasses import replace
 from pathlib import Path
 import torch
 from pixelis_nb.core import get_scale, lr_at
-from pixelis_nb.base import base_config, load_base, stream_rows, collate_rows, base_loss
+from pixelis_nb.base import base_config, stage1_checkpoint, stream_rows, collate_rows, base_loss
+from pixelis_nb.policy import load_policy
 from pixelis_nb.evaluate import held_out, oracle_results, choice_results
 from pixelis_nb.tools import tool_config
 from pixelis_nb.cota import cota_config
@@ -39,7 +40,7 @@ def main(name:str, kw:dict, threads:int=1, every:int=200, per_cell:int=30):
     cfg = replace(base_config(scale), n_percept=0, n_chain=8, first_seed=7_000_000, lr=5e-4, warmup=20,
                   min_lr_ratio=1.0, stage_at=[0.0, 0.0], chain_tasks=dict(size=0.5, relation=0.5))
     cfg = replace(cfg, **kw)
-    model, proc = load_base(scale)
+    model, proc = load_policy(stage1_checkpoint(scale)/'policy')   # the first shipped base: stage 1 alone
     wcfg, tcfg = world_config(scale), tool_config(scale, obs_max_frames=cota_config(scale).obs_max_frames)
     samples = held_out(scale, per_cell, 900_000, TASKS)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
