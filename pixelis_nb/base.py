@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 # %% auto #0
-__all__ = ['BASE_SCALES', 'RECIPE_VERSION', 'BaseConfig', 'base_config', 'pick', 'difficulty_at', 'target_crop',
-           'percept_messages', 'answer_variants', 'percept_mask', 'token_weights', 'encode_row', 'stream_rows',
-           'collate_rows', 'base_loss', 'recipe_key', 'pretrain', 'shipped_dir', 'load_manifest', 'write_manifest',
+__all__ = ['BASE_SCALES', 'BASE2_COMMON', 'BASE2_SCALES', 'STAGE1_VERSION', 'RECIPE_VERSION', 'BaseConfig', 'base_config',
+           'base2_config', 'pick', 'difficulty_at', 'target_crop', 'percept_messages', 'answer_variants',
+           'percept_mask', 'token_weights', 'encode_row', 'stream_rows', 'collate_rows', 'base_loss', 'stage1_key',
+           'recipe_key', 'pretrain', 'shipped_dir', 'load_manifest', 'write_manifest', 'stage1_checkpoint',
            'base_checkpoint', 'load_base', 'eval_samples', 'expert_crop', 'perception_results', 'base_scores',
            'ship_base']
 
@@ -21,7 +22,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from .core import (get_scale, configure, seed_everything, make_fabric, progress, config_hash,
-                             atomic_write_text, Scale, lr_at, save_checkpoint, load_checkpoint)
+                             atomic_write_text, Scale, lr_at, save_checkpoint, load_checkpoint, hashed_if_set)
 from .world import make_sample, world_config, zoom_box, TASK_TYPES, DIFFICULTIES, WORLD_VERSION
 from .tools import tool_config, zoom, ZoomArgs
 from .policy import (make_policy, policy_config, encode_conversation, make_messages, Step,
@@ -51,6 +52,7 @@ class BaseConfig:
     min_lr_ratio:float=0.1      # cosine decays to this fraction of lr
     weight_decay:float=0.01     # AdamW weight decay
     clip:float=1.0              # gradient-norm clipping
+    compare_thought:bool=hashed_if_set(False)  # size chains write the comparison out (`cota.comparison`; stage 2)
     first_seed:int=1_000_000    # stream seeds start here (below the world's val/test offsets, apart from eval seeds)
     seed:int=0                  # init and stream seed
     ckpt_every:int=2            # resume checkpoint every N steps
@@ -67,6 +69,24 @@ BASE_SCALES = {
 def base_config(scale=None, **kw) -> BaseConfig:
     "The base-pretraining knobs for a scale (with the user's `base.*` overrides)."
     return configure(BaseConfig, 'base', BASE_SCALES, scale, **kw)
+
+# %% ../nbs/13b_base.ipynb #d654b9f1
+BASE2_COMMON = dict(chain_tasks=dict(attribute=0.12, ocr=0.1, count=0.1, size=0.3, relation=0.3, track=0.04,
+                                     temporal=0.04),
+                    stage_at=[0., 0.], compare_thought=True, first_seed=2_000_000,
+                    min_lr_ratio=1.)   # constant after warm-up, as in the probes that chose this stage
+BASE2_SCALES = {
+    'nano':  dict(steps=2, n_percept=2, n_chain=2),
+    'tiny':  dict(steps=1200, n_percept=8, n_chain=12, lr=5e-4, warmup=20),
+    'small': dict(steps=2000, n_percept=16, n_chain=24, lr=2e-4, warmup=100),
+    'paper': dict(steps=0),
+}
+
+def base2_config(scale=None, **kw) -> BaseConfig:
+    "Stage 2's knobs (section `base2`): stage 1's for the scale, then `BASE2_COMMON`, `BASE2_SCALES`, the user's."
+    scale = scale if isinstance(scale, Scale) else get_scale(scale)
+    per = {scale.name: {**BASE_SCALES.get(scale.name, {}), **BASE2_COMMON, **BASE2_SCALES.get(scale.name, {})}}
+    return configure(BaseConfig, 'base2', per, scale, **kw)
 
 # %% ../nbs/13b_base.ipynb #b0b65536
 def pick(rng, weights:dict) -> str:
@@ -148,7 +168,8 @@ def stream_rows(step:int, processor, cfg:BaseConfig, wcfg, tcfg) -> list[dict]:
         else:
             t = pick(rng, cfg.chain_tasks)
             s = make_sample(seed, t, d, cfg=wcfg)
-            tr = synthesize(s, 'chain', 'concise' if rng.random() < 0.7 else 'verbose', tcfg)
+            style = 'concise' if rng.random() < 0.7 else 'verbose'
+            tr = synthesize(s, 'chain', style, tcfg, compare=cfg.compare_thought)
             if check_trace(s, tr) != 'ok': continue
             rows.append(encode_row(processor, trace_messages(tr, wcfg, s, max_frames=mf), s.answer, cfg, 'chain'))
     return rows
@@ -168,16 +189,25 @@ def base_loss(model, batch:dict) -> torch.Tensor:
     return -(lp * w).sum() / w.sum().clamp_min(1e-8)
 
 # %% ../nbs/13b_base.ipynb #8f101ed2
-RECIPE_VERSION = 1   # bump when the stream or the loss changes meaning
+STAGE1_VERSION = 1   # bump when stage 1's stream or loss changes meaning
+RECIPE_VERSION = 2   # ... the two-stage recipe's
 
 
-def recipe_key(scale, cfg:BaseConfig|None=None) -> dict:
-    "Everything the pretrained weights depend on (evaluation knobs left out): its hash names the recipe."
+def stage1_key(scale, cfg:BaseConfig|None=None) -> dict:
+    "Everything stage 1's weights depend on (evaluation knobs left out): its hash names stage 1."
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
     cfg = replace(cfg or base_config(scale), eval_per_cell=0, eval_seed=0)
     pcfg = policy_config(scale)
     return dict(base=cfg, policy=pcfg, world=world_config(scale), tools=tool_config(scale), seed=scale.seed,
-                tokenizer=tokenizer_dir(pcfg.vocab_size).name, world_version=WORLD_VERSION, version=RECIPE_VERSION)
+                tokenizer=tokenizer_dir(pcfg.vocab_size).name, world_version=WORLD_VERSION, version=STAGE1_VERSION)
+
+def recipe_key(scale, cfg:BaseConfig|None=None, cfg2:BaseConfig|None=None) -> dict:
+    "The base recipe: stage 1 (by its hash) and stage 2's knobs; stage 1's own key when stage 2 is off (`steps=0`)."
+    scale = scale if isinstance(scale, Scale) else get_scale(scale)
+    k1 = stage1_key(scale, cfg)
+    cfg2 = cfg2 or base2_config(scale)
+    if cfg2.steps == 0: return k1
+    return dict(stage1=config_hash(k1), base2=replace(cfg2, eval_per_cell=0, eval_seed=0), version=RECIPE_VERSION)
 
 # %% ../nbs/13b_base.ipynb #33e6c30b
 def pretrain(scale, cfg:BaseConfig|None=None,
@@ -185,12 +215,13 @@ def pretrain(scale, cfg:BaseConfig|None=None,
              until:int|None=None,           # stop after this step (a later call resumes)
              fabric=None,
              model_factory=None,            # (scale, seed=) -> (model, processor); default `make_policy`
+             init=None,                     # (model, processor) to start from (stage 2: stage 1's), not a fresh one
             ) -> tuple:
-    "Pretrain a fresh policy on the stream: (policy, processor, history, seconds of training over all sessions)."
+    "Pretrain a policy on the stream: (policy, processor, history, seconds of training over all sessions)."
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
     cfg = cfg or base_config(scale)
     wcfg, tcfg = world_config(scale), tool_config(scale)
-    model, proc = (model_factory or make_policy)(scale, seed=cfg.seed)   # another VLM family: chapter 27
+    model, proc = init or (model_factory or make_policy)(scale, seed=cfg.seed)   # another VLM family: chapter 27
     seed_everything(cfg.seed)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     start, hist = 0, dict(loss=[], secs=[])
@@ -226,7 +257,7 @@ def pretrain(scale, cfg:BaseConfig|None=None,
 
 # %% ../nbs/13b_base.ipynb #1d350751
 def shipped_dir(scale_name:str) -> Path:
-    "Where the package keeps the base checkpoint of a scale (only `tiny` ships): policy/ and manifest.json."
+    "Where the package keeps the base checkpoint of a scale (only `tiny` ships): policy/, manifest.json, stage1/."
     import pixelis_nb
     return Path(pixelis_nb.__file__).parent/'weights'/f'base-{scale_name}'
 
@@ -236,39 +267,63 @@ def load_manifest(path:str|Path) -> dict:
     if not p.exists(): raise FileNotFoundError(f"no base manifest at {p}: build one with `pixelis pretrain`")
     return json.loads(p.read_text())
 
-def write_manifest(path:str|Path, key:dict, hist:dict, secs:float, scores:dict|None=None) -> dict:
+def write_manifest(path:str|Path, key:dict, hist:dict, secs:float, scores:dict|None=None,
+                   stage1:dict|None=None,   # stage 2: stage 1's manifest (its hash, steps and wall time are kept)
+                  ) -> dict:
     "Write manifest.json: recipe, its hash, seed, steps, wall time, loss curve, held-out scores."
     import platform
     from pixelis_nb.core import _jsonable
-    m = dict(config_hash=config_hash(key), recipe=_jsonable(key), seed=key['base'].seed, steps=len(hist['loss']),
+    seed = (key['base'] if 'base' in key else key['base2']).seed
+    m = dict(config_hash=config_hash(key), recipe=_jsonable(key), seed=seed, steps=len(hist['loss']),
              wall_secs=round(secs, 1), loss=hist['loss'], step_secs=hist['secs'], scores=scores or {},
              torch=torch.__version__, threads=torch.get_num_threads(), python=platform.python_version(),
              created=time.strftime('%Y-%m-%d'))
+    if stage1 is not None: m['stage1'] = {k: stage1[k] for k in ('config_hash', 'steps', 'wall_secs')}
     atomic_write_text(Path(path)/'manifest.json', json.dumps(m, indent=1))
     return m
 
 # %% ../nbs/13b_base.ipynb #6d1f9789
-def base_checkpoint(scale=None, cfg:BaseConfig|None=None) -> Path:
-    "The base policy's directory: the shipped one if its manifest names this recipe, else built in the store."
+def _shipped(scale, key:dict) -> Path|None:
+    "The package's checkpoint directory whose manifest names `key`'s hash (the base, or its stage 1), if any."
+    h, ship = config_hash(key), shipped_dir(scale.name)
+    return next((d for d in (ship, ship/'stage1') if (d/'manifest.json').exists()
+                 and load_manifest(d)['config_hash'] == h), None)
+
+def stage1_checkpoint(scale=None, cfg:BaseConfig|None=None) -> Path:
+    "Stage 1's directory: shipped if a manifest names its recipe, else trained (resumably) into the store."
     from pixelis_nb.core import ArtifactStore, cache_root
     from pixelis_nb.policy import save_policy
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
-    key = recipe_key(scale, cfg)
-    h = config_hash(key)
-    ship = shipped_dir(scale.name)
-    if (ship/'manifest.json').exists() and load_manifest(ship)['config_hash'] == h: return ship
+    key = stage1_key(scale, cfg)
+    if (p := _shipped(scale, key)) is not None: return p
     def build(d):
-        model, proc, hist, secs = pretrain(scale, cfg, ckpt_dir=cache_root()/'base_resume'/h)
+        model, proc, hist, secs = pretrain(scale, cfg, ckpt_dir=cache_root()/'base_resume'/config_hash(key))
         save_policy(model, d/'policy', processor=proc)   # the store writes its own config.json beside it
         write_manifest(d, key, hist, secs)
     return ArtifactStore().get_or_create('base', key, build)
 
-def load_base(scale=None, cfg:BaseConfig|None=None):
+def base_checkpoint(scale=None, cfg:BaseConfig|None=None, cfg2:BaseConfig|None=None) -> Path:
+    "The base policy's directory (both stages): shipped if its manifest names this recipe, else built in the store."
+    from pixelis_nb.core import ArtifactStore, cache_root
+    from pixelis_nb.policy import save_policy, load_policy
+    scale = scale if isinstance(scale, Scale) else get_scale(scale)
+    key = recipe_key(scale, cfg, cfg2)
+    if 'stage1' not in key: return stage1_checkpoint(scale, cfg)
+    if (p := _shipped(scale, key)) is not None: return p
+    def build(d):
+        s1 = stage1_checkpoint(scale, cfg)
+        model, proc, hist, secs = pretrain(scale, cfg2 or base2_config(scale), init=load_policy(s1/'policy'),
+                                           ckpt_dir=cache_root()/'base_resume'/config_hash(key))
+        save_policy(model, d/'policy', processor=proc)
+        write_manifest(d, key, hist, secs, stage1=load_manifest(s1))
+    return ArtifactStore().get_or_create('base', key, build)
+
+def load_base(scale=None, cfg:BaseConfig|None=None, cfg2:BaseConfig|None=None):
     "(policy, processor) of the scale's base checkpoint (shipped, or trained on first use); `make_policy` if none."
     from pixelis_nb.policy import load_policy
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
     if (cfg or base_config(scale)).steps == 0: return make_policy(scale)   # paper: the real checkpoint is the base
-    return load_policy(base_checkpoint(scale, cfg)/'policy')
+    return load_policy(base_checkpoint(scale, cfg, cfg2)/'policy')
 
 # %% ../nbs/13b_base.ipynb #0c6e38fe
 def eval_samples(scale, cfg:BaseConfig, tasks=TASK_TYPES) -> list:
@@ -327,20 +382,25 @@ def base_scores(policy, processor, scale, cfg:BaseConfig|None=None) -> tuple[dic
     return sc, dict(res, samples=samples)
 
 # %% ../nbs/13b_base.ipynb #eb962420
-def ship_base(scale='tiny', cfg:BaseConfig|None=None) -> Path:
-    "Train (or reuse) the scale's base checkpoint, score it on held-out samples, and copy it into the package."
+def _copy_checkpoint(src:Path, dst:Path):
+    "Put `src`'s policy/ and manifest.json at `dst` (anything else there, such as stage1/, stays)."
     import shutil
+    if src.resolve() == dst.resolve(): return
+    if (dst/'policy').exists(): shutil.rmtree(dst/'policy')
+    shutil.copytree(src/'policy', dst/'policy')
+    shutil.copy(src/'manifest.json', dst/'manifest.json')
+
+def ship_base(scale='tiny', cfg:BaseConfig|None=None, cfg2:BaseConfig|None=None) -> Path:
+    "Train (or reuse) the scale's base (and stage 1), score it on held-out samples, and copy both into the package."
     from pixelis_nb.policy import load_policy
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
-    if config_hash(recipe_key(scale, cfg)) != config_hash(recipe_key(scale.name)):
+    if config_hash(recipe_key(scale, cfg, cfg2)) != config_hash(recipe_key(scale.name)):
         raise ValueError(f"only the default {scale.name} recipe ships (the book loads it by hash); "
-                         "drop the base.* overrides")
-    src = base_checkpoint(scale, cfg)
-    dst = shipped_dir(scale.name)
-    if src.resolve() != dst.resolve():
-        if dst.exists(): shutil.rmtree(dst)
-        shutil.copytree(src/'policy', dst/'policy')
-        shutil.copy(src/'manifest.json', dst/'manifest.json')
+                         "drop the base.* and base2.* overrides")
+    src, dst = base_checkpoint(scale, cfg, cfg2), shipped_dir(scale.name)
+    if 'stage1' in recipe_key(scale, cfg, cfg2):
+        _copy_checkpoint(stage1_checkpoint(scale, cfg), dst/'stage1')   # stage 2's reproduction starts from it
+    _copy_checkpoint(src, dst)
     m = load_manifest(dst)
     policy, proc = load_policy(dst/'policy')
     m['scores'] = base_scores(policy, proc, scale, cfg)[0]

@@ -533,11 +533,11 @@ def load_family(path:str|Path):
 FAMILY_VERSION = 1   # bump when a family's architecture or adapters change meaning
 
 def family_key(family:str, scale, cfg=None, window_size:int|None=None) -> dict:
-    "What a family's trained base depends on: the base recipe's key, the family and its own knobs."
-    from pixelis_nb.base import recipe_key
+    "What a family's trained base depends on: stage 1 of the base recipe (its key), the family and its own knobs."
+    from pixelis_nb.base import stage1_key
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
     ws = window_size or replication_config(scale).window_size
-    return dict(recipe=recipe_key(scale, cfg), family=family, window_size=ws if family == 'qwen2_5_vl' else None,
+    return dict(recipe=stage1_key(scale, cfg), family=family, window_size=ws if family == 'qwen2_5_vl' else None,
                 version=FAMILY_VERSION)
 
 # %% ../nbs/27_replication.ipynb #3f4ec57e
@@ -545,20 +545,21 @@ class FamilyNotTrained(FileNotFoundError):
     "A family's base is neither shipped nor stored, and training it on first use is off (`train_missing`)."
 
 def family_resume_dir(family:str, scale=None, cfg=None) -> Path:
-    "Where the base recipe keeps `family`'s resume checkpoints (Qwen3-VL: chapter 13b's own, `base_resume`)."
-    from pixelis_nb.base import recipe_key
+    "Where the base recipe keeps `family`'s resume checkpoints (Qwen3-VL: chapter 13b's own stage 1, `base_resume`)."
+    from pixelis_nb.base import stage1_key
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
-    if family == 'qwen3_vl': return cache_root()/'base_resume'/config_hash(recipe_key(scale, cfg))
+    if family == 'qwen3_vl': return cache_root()/'base_resume'/config_hash(stage1_key(scale, cfg))
     return cache_root()/'family_resume'/config_hash(family_key(family, scale, cfg))
 
 def family_source(family:str, scale=None, cfg=None) -> str:
     "Where `family`'s base comes from now: 'shipped', 'stored' or 'not trained'."
-    from pixelis_nb.base import recipe_key, shipped_dir, load_manifest
+    from pixelis_nb.base import stage1_key, shipped_dir, load_manifest
     if family not in FAMILIES: raise ValueError(f"unknown family {family!r}; valid: {', '.join(FAMILIES)}")
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
     if family == 'qwen3_vl':
-        key, ship = recipe_key(scale, cfg), shipped_dir(scale.name)
-        if (ship/'manifest.json').exists() and load_manifest(ship)['config_hash'] == config_hash(key): return 'shipped'
+        key, ship = stage1_key(scale, cfg), shipped_dir(scale.name)
+        if any((d/'manifest.json').exists() and load_manifest(d)['config_hash'] == config_hash(key)
+               for d in (ship, ship/'stage1')): return 'shipped'
         return 'stored' if ArtifactStore().exists('base', key) else 'not trained'
     return 'stored' if ArtifactStore().exists('family_base', family_key(family, scale, cfg)) else 'not trained'
 
@@ -581,7 +582,7 @@ def family_factory(family:str, scale=None, cfg=None):
 def family_checkpoint(family:str, scale=None, cfg=None,
                       train:bool|None=None) -> Path:   # train a missing base? None: `replication_config(scale)`'s
     "The directory of `family`'s base: shipped, stored, or trained into the store with the base recipe if `train`."
-    from pixelis_nb.base import base_checkpoint, base_config, pretrain
+    from pixelis_nb.base import stage1_checkpoint, base_config, pretrain
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
     train = replication_config(scale).train_missing if train is None else train
     if not train and family_source(family, scale, cfg) == 'not trained':
@@ -589,7 +590,7 @@ def family_checkpoint(family:str, scale=None, cfg=None,
         raise FamilyNotTrained(f"{family}: no trained base at scale {scale.name} (not shipped, not in the store"
                                + (f"; a partial run reached step {k} of {n}" if k else '')
                                + f"); train it with `{train_command(family, scale)}`")
-    if family == 'qwen3_vl': return base_checkpoint(scale, cfg)/'policy'
+    if family == 'qwen3_vl': return stage1_checkpoint(scale, cfg)/'policy'   # every family: stage 1 alone
     key = family_key(family, scale, cfg)
     def build(d):
         model, proc, hist, secs = pretrain(scale, cfg, ckpt_dir=family_resume_dir(family, scale, cfg),

@@ -2,8 +2,8 @@
 logged loss, and the weights load and see on held-out samples."""
 import math, pytest, torch
 from pixelis_nb.core import get_scale, config_hash
-from pixelis_nb.base import (shipped_dir, load_manifest, recipe_key, pretrain, load_base, base_config, eval_samples,
-                             perception_results)
+from pixelis_nb.base import (shipped_dir, load_manifest, recipe_key, stage1_key, pretrain, load_base, base_config,
+                             base2_config, eval_samples, perception_results)
 from pixelis_nb.tools import tool_config
 
 TINY = get_scale('tiny')
@@ -11,20 +11,31 @@ CROP_MIN = 0.4   # the shipped base reads colour or shape off the expert's crop 
 SHIP = shipped_dir('tiny')
 
 def test_manifest_matches_the_recipe():
-    m = load_manifest(SHIP)
+    "Both stages' manifests name their recipes, and the base names the stage it was continued from."
+    m, m1 = load_manifest(SHIP), load_manifest(SHIP/'stage1')
     assert m['config_hash'] == config_hash(recipe_key(TINY))
-    assert m['steps'] == base_config(TINY).steps == len(m['loss'])
-    assert {'hard_zoom_expert_tools', 'hard_zoom_scene', 'gap_hard_zoom', 'text_obs_expert_tools'} <= set(m['scores'])
+    assert m1['config_hash'] == config_hash(stage1_key(TINY)) == m['stage1']['config_hash']
+    assert m['steps'] == base2_config(TINY).steps == len(m['loss'])
+    assert m1['steps'] == base_config(TINY).steps == len(m1['loss'])
+    for sc in (m['scores'], m1['scores']):
+        assert {'hard_zoom_expert_tools', 'hard_zoom_scene', 'gap_hard_zoom', 'text_obs_expert_tools'} <= set(sc)
 
 def test_shipped_weights_are_small_safetensors():
-    files = list((SHIP/'policy').iterdir())
-    assert any(f.suffix == '.safetensors' for f in files) and not any(f.suffix in ('.bin', '.pt', '.pth') for f in files)
+    files = [f for f in SHIP.rglob('*') if f.is_file()]
+    assert sum(f.suffix == '.safetensors' for f in files) == 2   # the base and its stage 1
+    assert not any(f.suffix in ('.bin', '.pt', '.pth') for f in files)
     assert sum(f.stat().st_size for f in files) < 50 * 2**20
 
+def _close(got, want):
+    for g, w in zip(got, want): assert math.isclose(g, w, rel_tol=2e-3), (got, want)
+
 def test_recipe_reproduces_the_logged_loss():
-    m = load_manifest(SHIP)
+    "Stage 1's first steps from the seed, and stage 2's first steps from the shipped stage 1, give the logged losses."
+    from pixelis_nb.policy import load_policy
     _, _, hist, _ = pretrain(TINY, until=3)
-    for got, want in zip(hist['loss'], m['loss'][:3]): assert math.isclose(got, want, rel_tol=2e-3), (hist['loss'], m['loss'][:3])
+    _close(hist['loss'], load_manifest(SHIP/'stage1')['loss'][:3])
+    _, _, hist2, _ = pretrain(TINY, base2_config(TINY), until=3, init=load_policy(SHIP/'stage1'/'policy'))
+    _close(hist2['loss'], load_manifest(SHIP)['loss'][:3])
 
 def test_shipped_policy_reads_crops():
     "On fresh held-out `attribute` samples, the expert's crop must beat the whole scene."
