@@ -9,7 +9,8 @@ by `ttrl.relabel`), then
 and 2. Every arm sees the same shifted stream. Each arm's log and items
 are kept (the chapter recomputes the paired gaps of the seed-0 arms against its own frozen runs), with
 `ttrl.arm_summary` against the frozen arms at the same seed as this script found them. One JSON line is appended to
-`experiments/results/ttrl_ablation.jsonl`, keyed by the hash of the main configuration.
+`experiments/results/ttrl_ablation.jsonl`, keyed by the hash of the main configuration and the start (chapter 16's
+checkpoint, by its store name).
 
 The track tool (OpenCV's MIL tracker) is not deterministic between calls in one process, so two runs of one config
 agree only approximately; the arms' spread over sampling seeds is the scale of such differences.
@@ -18,6 +19,7 @@ import sys, json, time
 from dataclasses import asdict
 from pathlib import Path
 from pixelis_nb.core import get_scale, config_hash
+from pixelis_nb.rft import rft_checkpoint
 from pixelis_nb.ttrl import (TTRL_VERSION, ttrl_config, run_ttrl_arms, load_ttrl_run, arm_summary, frozen_arms,
                               ablation_arms, relabel)
 
@@ -43,7 +45,8 @@ def main(scale_name:str='tiny', workers:int=2):
         print(f"{k:26s} acc {summ['accuracy']:.3f}  gap {summ.get('gap', float('nan')):+.3f}  "
               f"gap_rule {summ.get('gap_rule', float('nan')):+.3f}  rejections {summ['rejections']}  "
               f"kl_start {summ['final_kl_start']:.4f}", flush=True)
-    line = dict(scale=scale.name, main_hash=config_hash(cfg), version=TTRL_VERSION, secs=round(secs, 1), arms=out)
+    line = dict(scale=scale.name, main_hash=config_hash(cfg), start=rft_checkpoint(scale).name, version=TTRL_VERSION,
+                secs=round(secs, 1), arms=out)
     f = Path(__file__).parent/'results'/'ttrl_ablation.jsonl'
     with f.open('a') as fh: fh.write(json.dumps(line, default=float) + '\n')
 
