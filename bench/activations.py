@@ -36,10 +36,10 @@ def child(way:str, per_cell:int, shard_rows:int):
     "One measurement: prints a JSON line with rows, peak growth (KiB) and seconds."
     import torch, resource
     torch.set_num_threads(1)
-    from pixelis_nb.base import load_base
+    from pixelis_nb.base import load_stage1
     from pixelis_nb.taskbench import bench_items, taskbench_config
     from pixelis_nb.activations import acts_config, iter_acts, capture, write_shards
-    model, proc = load_base('tiny')
+    model, proc = load_stage1("tiny")
     bcfg = taskbench_config('tiny', per_cell=per_cell)
     items = sorted(bench_items('tiny', bcfg), key=lambda i: i.sample.seed)   # seed-major: 21 cells, 21 cells, ...
     cfg = acts_config('tiny', sites=['resid', 'mlp', 'attn'], select='all', shard_rows=shard_rows, batch_size=7)

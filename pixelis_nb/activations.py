@@ -250,12 +250,12 @@ class ShuffleBuffer:
 ACTS_VERSION = 1   # bump when the meaning of a cached row changes
 
 def cache_activations(scale=None, model_tag:str='base', items_cfg=None, acts_cfg:ActsConfig|None=None,
-                      model=None, processor=None,   # default: the scale's base (`load_base`), for model_tag 'base'
+                      model=None, processor=None,   # default: the scale's base (`load_stage1`), for model_tag 'base'
                       tasks=TASK_TYPES, shift:str='none', severity:int=0,
                       store:ArtifactStore|None=None) -> Path:
     "The directory of the activation cache of the benchmark's items under `model_tag` (built on first use)."
     from pixelis_nb.taskbench import bench_items, taskbench_config
-    from pixelis_nb.base import load_base
+    from pixelis_nb.base import load_stage1
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
     items_cfg, acts_cfg = items_cfg or taskbench_config(scale), acts_cfg or acts_config(scale)
     if model is None and model_tag != 'base':
@@ -263,7 +263,7 @@ def cache_activations(scale=None, model_tag:str='base', items_cfg=None, acts_cfg
     key = dict(scale=scale.name, model=model_tag, items=items_cfg, acts=acts_cfg, tasks=list(tasks), shift=shift,
                severity=severity, version=ACTS_VERSION)
     def build(d:Path):
-        m, p = (model, processor) if model is not None else load_base(scale)
+        m, p = (model, processor) if model is not None else load_stage1(scale)
         items = bench_items(scale, items_cfg, tasks, shift, severity)
         meta = dict(items=[dict(task=i.task, difficulty=i.difficulty, label=i.label, seed=i.sample.seed, view=i.view)
                            for i in items], act_keys=act_keys(m, acts_cfg), select=acts_cfg.select, model=model_tag)

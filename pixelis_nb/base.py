@@ -14,8 +14,8 @@ __all__ = ['BASE_SCALES', 'BASE2_COMMON', 'BASE2_SCALES', 'STAGE1_VERSION', 'REC
            'base2_config', 'pick', 'difficulty_at', 'target_crop', 'percept_messages', 'answer_variants',
            'percept_mask', 'token_weights', 'encode_row', 'stream_rows', 'collate_rows', 'base_loss', 'stage1_key',
            'recipe_key', 'pretrain', 'shipped_dir', 'load_manifest', 'write_manifest', 'stage1_checkpoint',
-           'base_checkpoint', 'load_base', 'eval_samples', 'expert_crop', 'perception_results', 'base_scores',
-           'ship_base']
+           'base_checkpoint', 'load_stage1', 'load_base', 'eval_samples', 'expert_crop', 'perception_results',
+           'base_scores', 'ship_base']
 
 # %% ../nbs/13b_base.ipynb #3adfe614
 import numpy as np
@@ -317,6 +317,11 @@ def base_checkpoint(scale=None, cfg:BaseConfig|None=None, cfg2:BaseConfig|None=N
         save_policy(model, d/'policy', processor=proc)
         write_manifest(d, key, hist, secs, stage1=load_manifest(s1))
     return ArtifactStore().get_or_create('base', key, build)
+
+def load_stage1(scale=None, cfg:BaseConfig|None=None):
+    "(policy, processor) of stage 1 alone (Part II's subject: its chapters were built and run on it)."
+    from pixelis_nb.policy import load_policy
+    return load_policy(stage1_checkpoint(scale, cfg)/'policy')
 
 def load_base(scale=None, cfg:BaseConfig|None=None, cfg2:BaseConfig|None=None):
     "(policy, processor) of the scale's base checkpoint (shipped, or trained on first use); `make_policy` if none."

@@ -256,16 +256,16 @@ def feature_sets(scale=None, cfg:FeatureSetConfig|None=None) -> dict:
     "The scale's task sets on its SAE (built once into the artifact store): codes, labels, selectivity, sets, layer."
     import json
     from pixelis_nb.core import ArtifactStore, get_scale, Scale, config_hash, save_tensors, load_tensors
-    from pixelis_nb.base import load_base, recipe_key
+    from pixelis_nb.base import load_stage1, stage1_key
     from pixelis_nb.sae import trained_sae
     from pixelis_nb.taskbench import bench_items, taskbench_config, choice_logprobs
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
     cfg = cfg or featureset_config(scale)
     sae, sae_dir = trained_sae(scale)
     tb = taskbench_config(scale, per_cell=cfg.per_cell, seed=cfg.seed)
-    key = dict(cfg=cfg, taskbench=tb, sae=sae_dir.name, base=config_hash(recipe_key(scale)), version=2)
+    key = dict(cfg=cfg, taskbench=tb, sae=sae_dir.name, base=config_hash(stage1_key(scale)), version=2)
     def build(d):
-        model, proc = load_base(scale)
+        model, proc = load_stage1(scale)
         items = bench_items(scale, tb)
         z, mean = item_codes(model.eval(), proc, items, sae.cfg.layer, sae, tb)
         save_tensors(dict(z=z, mean=mean), d/'codes.safetensors')

@@ -358,15 +358,15 @@ def saelens_check(path:str|Path, x:torch.Tensor, python:str|None=None, timeout:i
 # %% ../nbs/23_sae.ipynb #ff1f6dd6
 def sae_activations(scale=None, cfg:SAEConfig|None=None) -> torch.Tensor:
     "The SAE's training activations for a scale (from the artifact store; captured from the base on first use)."
-    from pixelis_nb.base import load_base, recipe_key
+    from pixelis_nb.base import load_stage1, stage1_key
     from pixelis_nb.taskbench import bench_items, taskbench_config
     from pixelis_nb.activations import capture_tokens
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
     cfg = cfg or sae_config(scale)
     tb = taskbench_config(scale, per_cell=cfg.train_per_cell, seed=cfg.train_seed)
-    key = dict(base=config_hash(recipe_key(scale)), taskbench=tb, layer=cfg.layer, site='resid', positions='all')
+    key = dict(base=config_hash(stage1_key(scale)), taskbench=tb, layer=cfg.layer, site='resid', positions='all')
     def build(d):
-        model, proc = load_base(scale)
+        model, proc = load_stage1(scale)
         x = capture_tokens(model, proc, bench_items(scale, tb), cfg.layer, 'resid', 'all', tb, tb.batch_size)
         save_tensors({'x': x.float()}, d/'acts.safetensors')
     return load_tensors(ArtifactStore().get_or_create('sae_acts', key, build)/'acts.safetensors')['x']
@@ -449,7 +449,7 @@ def split_tokens(x:torch.Tensor, val_frac:float=0.1, seed:int=0) -> tuple[torch.
 # %% ../nbs/23_sae.ipynb #d3e6e6e8
 def trained_sae(scale=None, cfg:SAEConfig|None=None) -> tuple[SAE, Path]:
     "The scale's SAE (trained on `sae_activations`' train split on first use, kept in the store) and its dir."
-    from pixelis_nb.base import recipe_key
+    from pixelis_nb.base import stage1_key
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
     cfg = cfg or sae_config(scale)
     def build(d):
@@ -457,5 +457,5 @@ def trained_sae(scale=None, cfg:SAEConfig|None=None) -> tuple[SAE, Path]:
         save_sae(sae, sae.cfg, d/'sae', model_name=f'pixelis-base-{scale.name}')
         atomic_write_text(d/'history.json', json.dumps(hist))
     used = replace(cfg, l1_coeff=0.) if cfg.arch == 'topk' else replace(cfg, k=0, aux_k=0, aux_coeff=0.)
-    p = ArtifactStore().get_or_create('sae', dict(cfg=used, base=config_hash(recipe_key(scale))), build)
+    p = ArtifactStore().get_or_create('sae', dict(cfg=used, base=config_hash(stage1_key(scale))), build)
     return load_sae(p/'sae'), p
