@@ -302,6 +302,7 @@ def stage1_checkpoint(scale=None, cfg:BaseConfig|None=None) -> Path:
         write_manifest(d, key, hist, secs)
     return ArtifactStore().get_or_create('base', key, build)
 
+# %% ../nbs/13b_base.ipynb #39f61539
 def base_checkpoint(scale=None, cfg:BaseConfig|None=None, cfg2:BaseConfig|None=None) -> Path:
     "The base policy's directory (both stages): shipped if its manifest names this recipe, else built in the store."
     from pixelis_nb.core import ArtifactStore, cache_root
@@ -320,8 +321,7 @@ def base_checkpoint(scale=None, cfg:BaseConfig|None=None, cfg2:BaseConfig|None=N
 
 def load_stage1(scale=None, cfg:BaseConfig|None=None):
     "(policy, processor) of stage 1 alone (Part II's subject: its chapters were built and run on it)."
-    from pixelis_nb.policy import load_policy
-    return load_policy(stage1_checkpoint(scale, cfg)/'policy')
+    return load_base(scale, cfg, base2_config(scale, steps=0))
 
 def load_base(scale=None, cfg:BaseConfig|None=None, cfg2:BaseConfig|None=None):
     "(policy, processor) of the scale's base checkpoint (shipped, or trained on first use); `make_policy` if none."
