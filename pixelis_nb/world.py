@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_world.ipynb #b0cddafe
 from __future__ import annotations
-import json, math, re, itertools
+import copy, json, math, re, itertools
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Any
@@ -14,9 +14,10 @@ __all__ = ['TASK_TYPES', 'VIDEO_TASKS', 'DIFFICULTIES', 'SHIFTS', 'SEVERITIES', 
            'COUNTS', 'YES_NO', 'RELATIONS', 'QUADRANTS', 'TIME_BINS', 'EVENT_KINDS', 'OPS', 'PLURALS', 'ANSWER_VOCAB',
            'TEMPLATES', 'WORLD_SCALES', 'LEVELS', 'UNIT_POLYS', 'FONT', 'SPLIT_OFFSETS', 'WORLD_VERSION',
            'question_vocab', 'WorldConfig', 'world_config', 'Obj', 'Event', 'Scene', 'ProgramStep', 'Sample',
-           'draw_shape', 'sign_size', 'draw_sign', 'zoom_box', 'inner_point', 'time_bin', 'apply_shift', 'make_sample',
-           'box_iou', 'run_expert', 'split_seeds', 'sample_to_item', 'PixelWorldDataset', 'make_splits', 'save_samples',
-           'load_samples', 'materialize_split', 'draw_sample', 'plot_gallery', 'browse']
+           'draw_shape', 'sign_size', 'draw_sign', 'zoom_box', 'inner_point', 'time_bin', 'scale_factor', 'scale_box',
+           'zoom_out', 'apply_shift', 'scale_program', 'make_sample', 'box_iou', 'run_expert', 'split_seeds',
+           'sample_to_item', 'PixelWorldDataset', 'make_splits', 'save_samples', 'load_samples', 'materialize_split',
+           'draw_sample', 'plot_gallery', 'browse']
 
 # %% ../nbs/01_world.ipynb #5be73e44
 import numpy as np
@@ -28,7 +29,7 @@ from .core import configure, get_scale, Scale, ArtifactStore, record_metrics, sa
 TASK_TYPES = ('attribute', 'ocr', 'count', 'size', 'track', 'temporal', 'relation')
 VIDEO_TASKS = ('track', 'temporal')
 DIFFICULTIES = ('easy', 'medium', 'hard')
-SHIFTS = ('none', 'noise', 'blur', 'low_light', 'jpeg', 'color_cast', 'shake')
+SHIFTS = ('none', 'noise', 'blur', 'low_light', 'jpeg', 'color_cast', 'shake', 'scale')
 SEVERITIES = (0, 1, 2, 3, 4, 5)
 SHAPES = ('circle', 'square', 'triangle', 'diamond', 'star', 'cross')
 COLORS = {'red': (220, 40, 40), 'green': (40, 170, 60), 'blue': (50, 90, 235), 'yellow': (235, 215, 40),
@@ -610,10 +611,52 @@ def _shift_one(x:np.ndarray, shift:str, k:int, rng) -> np.ndarray:
         return cv2.filter2D(x, -1, ker / ker.sum())
     return x
 
+# %% ../nbs/01_world.ipynb #eb618aa7
+def scale_factor(severity:int) -> float:
+    "How much the `scale` shift of this severity shrinks the scene (1 = not at all)."
+    return 1 - 0.08 * severity
+
+def _canvas(hw:tuple, f:float) -> tuple:
+    "The shrunk scene's size and offset on the canvas: (n_h, n_w, o_y, o_x)."
+    H, W = hw
+    nh, nw = max(1, round(f * H)), max(1, round(f * W))
+    return nh, nw, (H - nh) // 2, (W - nw) // 2
+
+def scale_box(b, f:float, hw:tuple) -> tuple|None:
+    "Where the pixel box `b` (x0, y0, x1, y1, exclusive) lands when the scene shrinks by `f` about its centre."
+    if b is None: return None
+    H, W = hw
+    nh, nw, oy, ox = _canvas(hw, f)
+    x0, y0 = ox + math.floor(b[0] * nw / W), oy + math.floor(b[1] * nh / H)
+    return (x0, y0, max(x0 + 1, ox + math.ceil(b[2] * nw / W)), max(y0 + 1, oy + math.ceil(b[3] * nh / H)))
+
+# %% ../nbs/01_world.ipynb #805f6c37
+def zoom_out(sc:Scene, f:float) -> Scene:
+    "Shrink a scene about its centre by `f` onto a canvas of its median border colour: pixels, labels, boxes, regions."
+    nh, nw, oy, ox = _canvas(sc.hw, f)
+    px = sc.pixels
+    border = np.concatenate([px[..., 0, :, :], px[..., -1, :, :], px[..., :, 0, :], px[..., :, -1, :]], axis=-2)
+    fill = np.median(border.reshape(-1, 3), axis=0).astype(np.uint8)
+    def move(x:np.ndarray, how:int, bg) -> np.ndarray:
+        out = np.empty_like(x)
+        out[:] = bg
+        out[oy:oy + nh, ox:ox + nw] = cv2.resize(x, (nw, nh), interpolation=how)
+        return out
+    if sc.is_video:
+        sc.frames = np.stack([move(x, cv2.INTER_AREA, fill) for x in sc.frames])
+        sc.labels = np.stack([move(x, cv2.INTER_NEAREST, 0) for x in sc.labels])
+    else:
+        sc.image, sc.labels = move(sc.image, cv2.INTER_AREA, fill), move(sc.labels, cv2.INTER_NEAREST, 0)
+    sc.regions = {k: scale_box(v, f, sc.hw) for k, v in sc.regions.items()}
+    if sc.is_video: return _finish_tracks(sc)
+    for o in sc.objects: o.box = scale_box(o.box, f, sc.hw)
+    return sc
+
 # %% ../nbs/01_world.ipynb #ebe163e2
 def apply_shift(sc:Scene, shift:str, severity:int, rng) -> Scene:
-    "Corrupt a scene's pixels in place (and, for video shake, its label maps and tracks)."
+    "Corrupt a scene's pixels in place (and, for video shake and for scale, its label maps and tracks)."
     if shift == 'none' or severity == 0: return sc
+    if shift == 'scale': return zoom_out(sc, scale_factor(severity))
     if not sc.is_video:
         sc.image = _shift_one(sc.image, shift, severity, rng)
         return sc
@@ -635,6 +678,28 @@ def apply_shift(sc:Scene, shift:str, severity:int, rng) -> Scene:
         return sc
     for t in range(sc.n_frames): sc.frames[t] = _shift_one(sc.frames[t], shift, severity, rng)
     return sc
+
+# %% ../nbs/01_world.ipynb #1ef921c0
+def scale_program(sc:Scene, program:list, f:float, hw:tuple) -> list:
+    "The expert program's arguments moved to a scene that `zoom_out` shrank by `f` (`hw`: the scene's size)."
+    out = []
+    for st in program:
+        a, t = dict(st.args), st.args.get('t', 0)
+        if st.op == 'segment': a['point'] = inner_point(sc.mask(st.target, t if sc.is_video else None))
+        elif st.op == 'track': a['box'] = list(sc.tracks[st.target][t])
+        elif st.op == 'ocr': a['box'] = list(sc.objects[st.target].box)
+        elif 'box' in a: a['box'] = list(scale_box(a['box'], f, hw))
+        out.append(ProgramStep(st.op, a, st.target))
+    return out
+
+def _scale_scene(sc:Scene, prog:list, severity:int, keeps_answer) -> tuple:
+    "`zoom_out` + `scale_program`, with f nudged up 0.01 at a time until `keeps_answer(scene, program)` holds."
+    for j in range(10):
+        f = scale_factor(severity) + 0.01 * j
+        s2 = zoom_out(copy.deepcopy(sc), f)
+        p2 = scale_program(s2, prog, f, s2.hw)
+        if keeps_answer(s2, p2): return s2, p2
+    raise RuntimeError(f'no scale near {scale_factor(severity):.2f} keeps the answer of this scene')
 
 # %% ../nbs/01_world.ipynb #807bb518
 _GENERATORS = {'attribute': _gen_attribute, 'ocr': _gen_ocr, 'count': _gen_count,
@@ -663,8 +728,11 @@ def make_sample(seed:int,                  # any non-negative int
     lv = dict(LEVELS[difficulty], name=difficulty)
     S = cfg.video_size if task_type in VIDEO_TASKS else cfg.image_size
     sc, q, ans, choices, prog, meta = _GENERATORS[task_type](_rng(seed, 1, ti, di), cfg, lv, S)
-    sc = apply_shift(sc, shift, int(severity), _rng(seed, 2, ti, di, si, severity))
-    return Sample(sc, task_type, difficulty, shift, int(severity), int(seed), q, ans, choices, prog, meta)
+    sample = lambda sc, prog: Sample(sc, task_type, difficulty, shift, int(severity), int(seed), q, ans, choices, prog,
+                                     meta)
+    if shift == 'scale' and severity:
+        return sample(*_scale_scene(sc, prog, int(severity), lambda s, p: run_expert(sample(s, p)) == ans))
+    return sample(apply_shift(sc, shift, int(severity), _rng(seed, 2, ti, di, si, severity)), prog)
 
 # %% ../nbs/01_world.ipynb #c688dc3f
 def box_iou(a, b) -> float:

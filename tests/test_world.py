@@ -124,3 +124,23 @@ def test_browser_constructs_headless():
     ui = browse(SMALL)
     assert isinstance(ui, ipywidgets.VBox)
     task = ui.children[0].children[0]; task.value = 'temporal'     # re-renders without error
+
+@pytest.mark.parametrize('cfg', [SMALL, WorldConfig()], ids=['64px', 'default'])
+def test_scale_shift_moves_geometry_with_pixels(cfg):
+    "Scale: objects shrink by about f, program arguments stay on their targets and inside the image."
+    for task in TASK_TYPES:
+        for seed in range(20):
+            a = make_sample(seed, task, DIFFICULTIES[seed % 3], cfg=cfg)
+            b = make_sample(seed, task, DIFFICULTIES[seed % 3], 'scale', 5, cfg)
+            H, W = b.scene.hw
+            assert (a.question, a.answer) == (b.question, b.answer) and b.scene.hw == a.scene.hw
+            for p in b.program:
+                if 'box' in p.args: x0, y0, x1, y1 = p.args['box']; assert 0 <= x0 < x1 <= W and 0 <= y0 < y1 <= H
+                if 'point' in p.args:
+                    x, y = p.args['point']
+                    lab = b.scene.labels[p.args.get('t', 0)] if b.scene.is_video else b.scene.labels
+                    assert lab[y, x] == p.target + 1
+            if not b.scene.is_video:
+                wa, wb = (sum(o.box[2] - o.box[0] for o in s.scene.objects) for s in (a, b))
+                lo, hi = (0.55, 0.9) if cfg is SMALL else (0.58, 0.8)  # f = 0.6 (+ a nudge), a pixel of rounding
+                assert lo <= wb / wa <= hi, (task, seed, wb / wa)
