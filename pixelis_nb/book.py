@@ -440,8 +440,59 @@ def chapter_key(ch:Chapter, scale:str, user:dict, run_gpu:bool) -> str:
     cells = [(c['cell_type'], ''.join(c['source'])) for c in json.loads(ch.path.read_text())['cells']]
     return config_hash(scale, user, run_gpu, cells)
 
-def _kept(ch:Chapter, st:dict) -> ChapterResult:
+def _kept(ch:Chapter, st:dict, verbose:bool=False) -> ChapterResult:
+    "The result of a chapter completed earlier with the same key (`st`: its state in `chapters.json`)."
+    if verbose: print('    kept: completed earlier with the same config', flush=True)
     return ChapterResult(ch.name, ch.part, ch.title, True, st['seconds'], figures=st['figures'], kept=True)
+
+# %% ../nbs/90_book.ipynb #b7e64041
+def _resume(out:Path, resume:bool, chs:list, keys:dict) -> tuple[dict, set]:
+    "The chapters' state left in `out` and the chapters to keep (done, same key); the others' metrics are dropped."
+    state = json.loads((out/'chapters.json').read_text()) if resume and (out/'chapters.json').exists() else {}
+    keep = {n for n, st in state.items() if st['ok'] and st['key'] == keys.get(n)}
+    metrics = json.loads((out/'metrics.json').read_text()) if resume and (out/'metrics.json').exists() else {}
+    for ch in chs:
+        if ch.name not in keep: metrics.get(ch.part, {}).pop(ch.name, None)
+    atomic_write_text(out/'metrics.json', json.dumps(metrics, indent=1, sort_keys=True, default=str))
+    return state, keep
+
+# %% ../nbs/90_book.ipynb #046f1205
+def _chapter_env(out:Path, sc, user:dict, store, threads:int|None) -> dict:
+    "Every chapter kernel's environment: scale, the user's overrides as a config file, run folder, store, threads."
+    cfg = write_book_config(out, overrides=user)  # only what the user set: each chapter resolves its own scale
+    env = dict(PIXELIS_SCALE=sc.name, PIXELIS_CONFIG=cfg, PIXELIS_RUN_DIR=out, PIXELIS_QUIET='1')
+    if store: env['PIXELIS_STORE'] = Path(store).absolute()
+    if threads: env.update(OMP_NUM_THREADS=threads, MKL_NUM_THREADS=threads)
+    return env
+
+# %% ../nbs/90_book.ipynb #d514b512
+def _run_and_record(ch:Chapter, out:Path, state:dict, key:str, write_back:bool, verbose:bool, **kw) -> ChapterResult:
+    "Run one chapter (`kw`: `run_chapter`'s limits), record its state in `out/chapters.json`, copy its outputs back."
+    r = run_chapter(ch, out, bar=verbose, **kw)
+    state[ch.name] = dict(key=key, ok=r.ok, seconds=round(r.seconds, 2), figures=r.figures)
+    atomic_write_text(out/'chapters.json', json.dumps(state, indent=1, sort_keys=True))
+    if write_back and r.ok: write_back_outputs(out/'notebooks'/ch.path.name, ch.path)
+    if verbose:
+        last = '' if r.ok else '\n    ' + r.error.strip().splitlines()[-1]
+        print(f"    {'ok' if r.ok else 'FAILED'} in {r.seconds:.1f} s" + last, flush=True)
+    return r
+
+# %% ../nbs/90_book.ipynb #1371db87
+def _write_report(out:Path, results:list, sc, total:float, verbose:bool) -> None:
+    "Add the book's own entry to `metrics.json`, write `report.md` and `report.html`, and print the wall times."
+    metrics = json.loads((out/'metrics.json').read_text()) if (out/'metrics.json').exists() else {}
+    metrics['_book'] = {'scale': sc.name, 'total_seconds': round(total, 2),
+                        'chapters': {r.name: {'ok': r.ok, 'seconds': round(r.seconds, 2)} for r in results}}
+    atomic_write_text(out/'metrics.json', json.dumps(metrics, indent=1, sort_keys=True, default=str))
+    md = report_markdown(results, metrics, sc, total)
+    atomic_write_text(out/'report.md', md)
+    atomic_write_text(out/'report.html', report_html(md))
+    if verbose:
+        print('\nwall time per chapter:')
+        for r in results:
+            print(f"  {r.name:<24} {r.seconds:8.1f} s  {'kept' if r.kept else 'ok' if r.ok else 'FAILED'}")
+        print(f"  {'total':<24} {total:8.1f} s")
+        print(f'report: {out/"report.md"}  {out/"report.html"}  metrics: {out/"metrics.json"}')
 
 # %% ../nbs/90_book.ipynb #74a943f2
 def run_book(scale:str='tiny',            # scale name
@@ -469,46 +520,16 @@ def run_book(scale:str='tiny',            # scale name
     (out/'figures').mkdir(parents=True, exist_ok=True)
     run_gpu = torch.cuda.is_available() if run_gpu is None else run_gpu
     keys = {ch.name: chapter_key(ch, sc.name, user, run_gpu) for ch in chs}
-    state = json.loads((out/'chapters.json').read_text()) if resume and (out/'chapters.json').exists() else {}
-    keep = {n for n, st in state.items() if st['ok'] and st['key'] == keys.get(n)}
-    metrics = json.loads((out/'metrics.json').read_text()) if resume and (out/'metrics.json').exists() else {}
-    for ch in chs:
-        if ch.name not in keep: metrics.get(ch.part, {}).pop(ch.name, None)
-    atomic_write_text(out/'metrics.json', json.dumps(metrics, indent=1, sort_keys=True, default=str))
-    cfg = write_book_config(out, overrides=user)  # only what the user set: each chapter resolves its own scale
-    env = dict(PIXELIS_SCALE=sc.name, PIXELIS_CONFIG=cfg, PIXELIS_RUN_DIR=out, PIXELIS_QUIET='1')
+    state, keep = _resume(out, resume, chs, keys)
+    env = _chapter_env(out, sc, user, store, threads)
     os.environ.pop('MPLBACKEND', None)  # the kernel's inline backend keeps figures in the executed notebooks
-    if store: env['PIXELIS_STORE'] = Path(store).absolute()
-    if threads: env.update(OMP_NUM_THREADS=threads, MKL_NUM_THREADS=threads)
     results, t0 = [], time.time()
     with book_env(**env):
         for i, ch in enumerate(chs):
             if verbose: print(f'[{i+1}/{len(chs)}] {ch.name}: {ch.title}', flush=True)
-            if ch.name in keep:
-                results.append(_kept(ch, state[ch.name]))
-                if verbose: print('    kept: completed earlier with the same config', flush=True)
-                continue
-            r = run_chapter(ch, out, timeout=timeout, run_gpu=run_gpu, bar=verbose,
-                            chapter_timeout=chapter_timeout, idle_timeout=idle_timeout)
-            results.append(r)
-            state[ch.name] = dict(key=keys[ch.name], ok=r.ok, seconds=round(r.seconds, 2), figures=r.figures)
-            atomic_write_text(out/'chapters.json', json.dumps(state, indent=1, sort_keys=True))
-            if write_back and r.ok: write_back_outputs(out/'notebooks'/ch.path.name, ch.path)
-            if verbose:
-                last = '' if r.ok else '\n    ' + r.error.strip().splitlines()[-1]
-                print(f"    {'ok' if r.ok else 'FAILED'} in {r.seconds:.1f} s" + last, flush=True)
+            results.append(_kept(ch, state[ch.name], verbose) if ch.name in keep else
+                           _run_and_record(ch, out, state, keys[ch.name], write_back, verbose, timeout=timeout,
+                                           run_gpu=run_gpu, chapter_timeout=chapter_timeout, idle_timeout=idle_timeout))
     total = time.time() - t0
-    metrics = json.loads((out/'metrics.json').read_text()) if (out/'metrics.json').exists() else {}
-    metrics['_book'] = {'scale': sc.name, 'total_seconds': round(total, 2),
-                        'chapters': {r.name: {'ok': r.ok, 'seconds': round(r.seconds, 2)} for r in results}}
-    atomic_write_text(out/'metrics.json', json.dumps(metrics, indent=1, sort_keys=True, default=str))
-    md = report_markdown(results, metrics, sc, total)
-    atomic_write_text(out/'report.md', md)
-    atomic_write_text(out/'report.html', report_html(md))
-    if verbose:
-        print('\nwall time per chapter:')
-        for r in results:
-            print(f"  {r.name:<24} {r.seconds:8.1f} s  {'kept' if r.kept else 'ok' if r.ok else 'FAILED'}")
-        print(f"  {'total':<24} {total:8.1f} s")
-        print(f'report: {out/"report.md"}  {out/"report.html"}  metrics: {out/"metrics.json"}')
+    _write_report(out, results, sc, total, verbose)
     return BookResult(results, total, out)

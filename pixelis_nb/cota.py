@@ -19,7 +19,7 @@ __all__ = ['COTA_SCALES', 'THOUGHTS', 'WHERE', 'CotaConfig', 'cota_config', 'Tra
 import numpy as np
 from .core import get_scale, configure, ArtifactStore, record_metrics, save_figure, progress, Scale
 from .world import (TASK_TYPES, DIFFICULTIES, VIDEO_TASKS, QUADRANTS, TIME_BINS, make_sample, world_config,
-                              WorldConfig, time_bin)
+                              WorldConfig, time_bin, ProgramStep)
 from .tools import (ToolContext, ToolConfig, View, execute, tool_config, to_view_coords, from_view_coords,
                               box_iou)
 from .grammar import Action, serialize_action, step_to_action
@@ -163,6 +163,41 @@ def _act(ps, ctx:ToolContext):
     obs = execute(a, ctx)
     return serialize_action(a), obs, (replace(ctx, view=obs.new_view) if obs.new_view is not None else ctx)
 
+# %% ../nbs/13_cota.ipynb #75e590c4
+def _detour(first, ctx:ToolContext, style:str, rng, thing:str, wide_factor:float) -> tuple[TraceStep, ToolContext]:
+    "A self-correction trace's deliberate too-wide zoom around the expert's `first` zoom, and the context after it."
+    if first is None or first.op != 'zoom':
+        raise ValueError('a self-correction trace needs a program that starts with a zoom')
+    W, H = ctx.size
+    wb = _wide_box(first.args['box'], wide_factor, W, H)
+    if (wb[2] - wb[0]) * (wb[3] - wb[1]) > 0.8 * W * H:
+        raise ValueError('the expert zoom is already wide: no too-wide detour possible')
+    txt, obs, ctx2 = _act(ProgramStep('zoom', dict(box=wb), first.target), ctx)
+    th = say('zoom', style, rng, thing=thing, where=where(first.args['box'], ctx.view))
+    return TraceStep(th, txt, obs.text, obs.image, error=obs.error.code if obs.error else None, deliberate=True,
+                     view=tuple(ctx2.view.box)), ctx2
+
+# %% ../nbs/13_cota.ipynb #b7ed6bfc
+def _step_thought(ps, zoom_kind:str, task_type:str, style:str, rng, thing:str, view:View, seg_k:int) -> str:
+    "The thought before one program step (`zoom_kind`: 'zoom', or 'correct' after a detour; `seg_k`: segment no.)."
+    if ps.op == 'zoom': return say(zoom_kind, style, rng, thing=thing, where=where(ps.args['box'], view))
+    if ps.op == 'segment':
+        which = (('the first object', 'the second object')[seg_k - 1] if task_type in ('size', 'relation')
+                 else f'object {seg_k}')
+        return say('segment', style, rng, which=which)
+    if ps.op == 'track': return say('track', style, rng, thing=thing, t=ps.args.get('t', 0))
+    if ps.op == 'temporal': return say('temporal', style, rng, query=ps.args['query'])
+    return say(ps.op, style, rng, thing=thing)
+
+# %% ../nbs/13_cota.ipynb #837b1a7f
+def _answer_step(sample, tr:Trace, style:str, rng, compare:bool) -> TraceStep:
+    "The last turn: a thought saying what the tools found (`evidence`; size's comparison if `compare`), the answer."
+    ev, _ = evidence(sample, tr)
+    cmp = comparison(sample, tr) if compare else None
+    if cmp: ev = f'{ev[:-1]}: {cmp}'   # 'the areas are 8 and 15: 8 < 15.'
+    th = say('answer', style, rng, answer=sample.answer, evidence=ev)
+    return TraceStep(f'{cmp} {th}' if cmp and style == 'concise' else th, answer=sample.answer)
+
 # %% ../nbs/13_cota.ipynb #959f155a
 def synthesize(sample,                 # a PixelWorld `Sample`
                variant:str,            # 'direct', 'chain' or 'selfcorrect'
@@ -173,7 +208,6 @@ def synthesize(sample,                 # a PixelWorld `Sample`
                compare:bool=False,     # write size's comparison out in the last thought (`comparison`)
               ) -> Trace:
     "Execute the sample's expert program with the real tools and write it as a CoTA trace."
-    from pixelis_nb.world import ProgramStep
     if variant not in ('direct', 'chain', 'selfcorrect'):
         raise ValueError(f"unknown variant {variant!r}; valid: direct, chain, selfcorrect")
     if style not in ('verbose', 'concise'): raise ValueError(f"unknown style {style!r}; valid: verbose, concise")
@@ -189,40 +223,18 @@ def synthesize(sample,                 # a PixelWorld `Sample`
         return tr
     prog = list(sample.program)
     if variant == 'selfcorrect':
-        if not prog or prog[0].op != 'zoom':
-            raise ValueError('a self-correction trace needs a program that starts with a zoom')
-        W, H = ctx.size
-        wb = _wide_box(prog[0].args['box'], wide_factor, W, H)
-        if (wb[2] - wb[0]) * (wb[3] - wb[1]) > 0.8 * W * H:
-            raise ValueError('the expert zoom is already wide: no too-wide detour possible')
-        wide = ProgramStep('zoom', dict(box=wb), prog[0].target)
-        txt, obs, ctx2 = _act(wide, ctx)
-        tr.steps.append(TraceStep(say('zoom', style, rng, thing=thing, where=where(prog[0].args['box'], ctx.view)),
-                                  txt, obs.text, obs.image, error=obs.error.code if obs.error else None,
-                                  deliberate=True, view=tuple(ctx2.view.box)))
-        ctx, first_kind = ctx2, 'correct'
+        step, ctx = _detour(prog[0] if prog else None, ctx, style, rng, thing, wide_factor)
+        tr.steps.append(step)
+        first_kind = 'correct'
     else: first_kind = 'zoom'
     seg_k = 0
     for i, ps in enumerate(prog[:steps]):
-        if ps.op == 'zoom':
-            th = say(first_kind if i == 0 else 'zoom', style, rng, thing=thing, where=where(ps.args['box'], ctx.view))
-        elif ps.op == 'segment':
-            seg_k += 1
-            which = (('the first object', 'the second object')[seg_k - 1] if sample.task_type in ('size', 'relation')
-                     else f'object {seg_k}')
-            th = say('segment', style, rng, which=which)
-        elif ps.op == 'track': th = say('track', style, rng, thing=thing, t=ps.args.get('t', 0))
-        elif ps.op == 'temporal': th = say('temporal', style, rng, query=ps.args['query'])
-        else: th = say(ps.op, style, rng, thing=thing)
+        seg_k += ps.op == 'segment'
+        th = _step_thought(ps, first_kind if i == 0 else 'zoom', sample.task_type, style, rng, thing, ctx.view, seg_k)
         txt, obs, ctx = _act(ps, ctx)
         tr.steps.append(TraceStep(th, txt, obs.text, obs.image, error=obs.error.code if obs.error else None,
                                   view=tuple(ctx.view.box)))
-    if steps is not None and steps < len(prog): return tr
-    ev, _ = evidence(sample, tr)
-    cmp = comparison(sample, tr) if compare else None
-    if cmp: ev = f'{ev[:-1]}: {cmp}'   # 'the areas are 8 and 15: 8 < 15.'
-    th = say('answer', style, rng, answer=sample.answer, evidence=ev)
-    tr.steps.append(TraceStep(f'{cmp} {th}' if cmp and style == 'concise' else th, answer=sample.answer))
+    if steps is None or steps >= len(prog): tr.steps.append(_answer_step(sample, tr, style, rng, compare))
     return tr
 
 # %% ../nbs/13_cota.ipynb #b88d92e2
@@ -253,6 +265,20 @@ def covered(inner, outer) -> float:
     h = max(0, min(inner[3], outer[3]) - max(inner[1], outer[1]))
     return w * h / max(1, (inner[2] - inner[0]) * (inner[3] - inner[1]))
 
+# %% ../nbs/13_cota.ipynb #a9684507
+def _track_evidence(sample, txt:str) -> tuple[str, str|None]:
+    "What a track observation says: the quadrant it ends in, or whether any spelled-out box enters the zone."
+    b = _track_last(txt)
+    if b is None: return '', None
+    cx, cy = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+    if sample.answer in QUADRANTS:
+        q = ('top-' if cy < 500 else 'bottom-') + ('left' if cx < 500 else 'right')
+        return f'it ends near [{round(cx)},{round(cy)}].', q
+    z = to_view_coords(list(sample.scene.regions['zone']), View((0, 0, *sample.scene.frames.shape[2:0:-1])))
+    inside = any(z[0] <= (bb[0] + bb[2]) / 2 <= z[2] and z[1] <= (bb[1] + bb[3]) / 2 <= z[3]
+                 for bb in ([int(v) for v in _NUMS.findall(x)] for x in re.findall(r'\[[\d,]+\]', txt)))
+    return ('it goes into the zone.' if inside else 'it stays out of the zone.'), 'yes' if inside else 'no'
+
 # %% ../nbs/13_cota.ipynb #2e7f6090
 def evidence(sample, tr:Trace) -> tuple[str, str|None]:
     "A sentence stating what the tools found, and the answer those findings imply (None if they imply none)."
@@ -279,18 +305,7 @@ def evidence(sample, tr:Trace) -> tuple[str, str|None]:
         rel = ('left' if dx < 0 else 'right') if abs(dx) >= abs(dy) else ('above' if dy < 0 else 'below')
         return (f'the first is {rel} of the second.' if rel in ('left', 'right')
                 else f'the first is {rel} the second.'), rel
-    if t == 'track':
-        b = _track_last(obs[-1].obs_text)
-        if b is None: return '', None
-        cx, cy = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
-        if sample.answer in QUADRANTS:
-            q = ('top-' if cy < 500 else 'bottom-') + ('left' if cx < 500 else 'right')
-            return f'it ends near [{round(cx)},{round(cy)}].', q
-        z = to_view_coords(list(sample.scene.regions['zone']), View((0, 0, *sample.scene.frames.shape[2:0:-1])))
-        inside = any(z[0] <= (bb[0] + bb[2]) / 2 <= z[2] and z[1] <= (bb[1] + bb[3]) / 2 <= z[3]
-                     for bb in ([int(v) for v in _NUMS.findall(x)]
-                                for x in re.findall(r'\[[\d,]+\]', obs[-1].obs_text)))
-        return ('it goes into the zone.' if inside else 'it stays out of the zone.'), 'yes' if inside else 'no'
+    if t == 'track': return _track_evidence(sample, obs[-1].obs_text)
     if t == 'temporal':
         m = re.match(r'frames \[(\d+),(\d+)\]', obs[-1].obs_text or '')
         if not m: return '', None

@@ -9,78 +9,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # %% auto #0
-__all__ = ['GRAMMAR_TOKENS', 'STOP_STRINGS', 'ARG_TYPES', 'SIGNATURES', 'INT_RANGES', 'QUERY_CHARS', 'MAX_QUERY', 'MAX_ACTION',
-           'ROLES', 'Action', 'check_action', 'serialize_action', 'parse_action', 'action_char_roles', 'token_roles',
-           'Turn', 'serialize_turn', 'serialize_obs', 'parse_turn', 'split_tags', 'trace_char_roles', 'step_to_action',
-           'action_to_pixels', 'program_actions']
+__all__ = ['GRAMMAR_TOKENS', 'STOP_STRINGS', 'MAX_ACTION', 'ACTION_ROLES', 'serialize_action', 'parse_action',
+           'action_char_roles', 'token_roles', 'Turn', 'serialize_turn', 'serialize_obs', 'parse_turn', 'split_tags',
+           'trace_char_roles', 'step_to_action', 'action_to_pixels', 'program_actions', 'execute_text']
 
 # %% ../nbs/11_grammar.ipynb #a922e6b1
-from .tools import ToolError, View, COORD_MAX, to_view_coords, from_view_coords
+from .tools import (ToolError, View, ToolContext, Observation, COORD_MAX, to_view_coords, from_view_coords,
+                              Action, check_action, execute, ARG_TYPES, SIGNATURES)
 from .world import OPS
 from .core import record_metrics
 
 # %% ../nbs/11_grammar.ipynb #0d8540e9
 GRAMMAR_TOKENS = ('<think>', '</think>', '<act>', '</act>', '<obs>', '</obs>', '<answer>', '</answer>')
 STOP_STRINGS = ('</act>', '</answer>')  # generation of a turn stops after either
-
-ARG_TYPES = {'box': 'box', 'point': 'point', 't': 'int', 'scale': 'int', 'query': 'str'}
-SIGNATURES = {  # op -> ((arg, required), ...) in canonical order
-    'zoom': (('box', True), ('scale', False)),
-    'segment': (('box', False), ('point', False)),
-    'track': (('box', True), ('t', False)),
-    'ocr': (('box', False),),
-    'temporal': (('query', True),),
-}
-INT_RANGES = {'t': (0, 9999), 'scale': (1, 8)}
-QUERY_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 _-.'"
-MAX_QUERY, MAX_ACTION = 64, 256
-
-# %% ../nbs/11_grammar.ipynb #3264dd9b
-@dataclass
-class Action:
-    "A tool call: an operation in `OPS` and its arguments (view coordinates 0..1000)."
-    op:str
-    args:dict=field(default_factory=dict)
-
-# %% ../nbs/11_grammar.ipynb #df2a18b2
-def _check_value(name:str, v) -> Any:
-    "Validate one argument value by its type; return it canonical."
-    kind = ARG_TYPES[name]
-    if kind in ('box', 'point'):
-        n = 4 if kind == 'box' else 2
-        if (not isinstance(v, (list, tuple)) or len(v) != n
-                or not all(isinstance(x, int) and not isinstance(x, bool) for x in v)):
-            raise ToolError('bad_arg', f"{name} must be {n} integers, got {v!r}")
-        if not all(0 <= x <= COORD_MAX for x in v):
-            raise ToolError('out_of_bounds', f"{name} {list(v)} leaves 0..{COORD_MAX}")
-        if kind == 'box' and (v[2] <= v[0] or v[3] <= v[1]):
-            raise ToolError('empty_box', f"box {list(v)} is empty (need x0<x1 and y0<y1)")
-        return [int(x) for x in v]
-    if kind == 'int':
-        lo, hi = INT_RANGES[name]
-        if not isinstance(v, int) or isinstance(v, bool):
-            raise ToolError('bad_arg', f"{name} must be an integer, got {v!r}")
-        if not lo <= v <= hi: raise ToolError('out_of_bounds', f"{name}={v} leaves {lo}..{hi}")
-        return int(v)
-    if not isinstance(v, str) or not 1 <= len(v) <= MAX_QUERY or any(c not in QUERY_CHARS for c in v):
-        raise ToolError('bad_arg',
-                        f"{name} must be 1..{MAX_QUERY} characters of letters, digits, space, _-.'; got {v!r}")
-    return v
-
-# %% ../nbs/11_grammar.ipynb #f8ff24b2
-def check_action(a:Action) -> Action:
-    "Validate an action against `SIGNATURES`; return it in canonical form, or raise `ToolError`."
-    if not isinstance(a, Action): raise ToolError('bad_arg', f"expected an Action, got {type(a).__name__}")
-    if a.op not in SIGNATURES:
-        raise ToolError('unknown_op', f"unknown operation {a.op!r}; valid operations: {', '.join(OPS)}")
-    if not isinstance(a.args, dict): raise ToolError('bad_arg', 'action arguments must be a dict')
-    sig = dict(SIGNATURES[a.op])
-    bad = [k for k in a.args if k not in sig]
-    if bad: raise ToolError('unknown_arg', f"{a.op} takes {', '.join(sig)}; got {', '.join(map(str, bad))}")
-    miss = [k for k, req in sig.items() if req and k not in a.args]
-    if miss: raise ToolError('missing_arg', f"{a.op} needs {', '.join(miss)}")
-    if a.op == 'segment' and not a.args: raise ToolError('missing_arg', 'segment needs a box or a point')
-    return Action(a.op, {k: _check_value(k, a.args[k]) for k in sig if k in a.args})
+MAX_ACTION = 256                        # characters of one action's text
 
 # %% ../nbs/11_grammar.ipynb #0d2fe2c8
 def _fmt_value(v) -> str:
@@ -137,7 +79,7 @@ def parse_action(s:str) -> Action:
     return check_action(Action(op, args))
 
 # %% ../nbs/11_grammar.ipynb #95522a55
-ROLES = ('op', 'arg', 'syntax')
+ACTION_ROLES = ('op', 'arg', 'syntax')  # the roles inside an action, strongest first
 
 def action_char_roles(s:str) -> list[str]:
     "The role ('op', 'arg' or 'syntax') of every character of a canonical action string."
@@ -153,7 +95,7 @@ def action_char_roles(s:str) -> list[str]:
 
 def token_roles(offsets:list[tuple], roles:list[str], default:str='text') -> list[str]:
     "Per token (character span `(start, end)`), the strongest role among its characters; `default` if none."
-    rank = {r: i for i, r in enumerate(ROLES)}
+    rank = {r: i for i, r in enumerate(ACTION_ROLES)}
     out = []
     for st, en in offsets:
         rs = [roles[i] for i in range(max(0, st), min(en, len(roles))) if roles[i] in rank]
@@ -241,3 +183,12 @@ def program_actions(program:list, view:View) -> list[tuple[Action, View]]:
         out.append((a, view))
         if st.op == 'zoom': view = View(tuple(int(x) for x in st.args['box']), view.t)
     return out
+
+# %% ../nbs/11_grammar.ipynb #5556e942
+def execute_text(text:str,          # the text of one action, e.g. `zoom(box=[120,40,560,380])`
+                 ctx:ToolContext,   # the sample's pixels, the current view, the config
+                ) -> Observation:
+    "Parse one action's text and run it; text that does not parse becomes an error observation, never an exception."
+    try: action = parse_action(text)
+    except ToolError as e: return Observation(f"error: {e.code} {e.message}", error=e)
+    return execute(action, ctx)

@@ -283,11 +283,10 @@ def _per_item(df:pd.DataFrame, mask, col:str, idx) -> np.ndarray:
     "A column per item (averaged over the runs `mask` selects, e.g. a control's random sets), in the order of idx."
     return df[mask].groupby('item')[col].mean().reindex(idx).to_numpy()
 
-def headline_findings(df:pd.DataFrame, pair:tuple, cfg:InterventionConfig, scfg) -> pd.DataFrame:
-    "The findings table: one set's accuracy gain and a union's drift, vs the unmodified model and both controls."
-    from pixelis_nb.circuit_stats import paired_bootstrap, permutation_test, permutation_pvalue, findings_table
-    a, b = pair
-    u, h, dr = f'{a}+{b}', cfg.help_alpha, cfg.drift_alpha
+# %% ../nbs/25_interventions.ipynb #3c5150b3
+def _comparisons(df:pd.DataFrame, scfg) -> tuple:
+    "The unmodified model's items, and `paired`, `gains`, `base`: the three ways a finding compares runs on them."
+    from pixelis_nb.circuit_stats import paired_bootstrap, permutation_test
     items = df[df.name == 'base'].set_index('item')
     cell = items.groupby(['task', 'difficulty']).size().min() >= 2   # strata of one item would never vary
     grp = lambda idx: list(zip(items.task[idx], items.difficulty[idx])) if cell else list(items.task[idx])
@@ -300,6 +299,12 @@ def headline_findings(df:pd.DataFrame, pair:tuple, cfg:InterventionConfig, scfg)
         m = (df.set == s) & (df.control == 'perm')
         return [df[m & (df.name == n)].set_index('item')[col].reindex(idx).mean() - base(col, idx).mean()
                 for n in dict.fromkeys(df[m].name)]
+    return items, paired, gains, base
+
+# %% ../nbs/25_interventions.ipynb #fcce3184
+def _help_rows(df:pd.DataFrame, pair:tuple, h:float, items, paired, gains, base) -> list[dict]:
+    "Question 1: each task's own set at strength `h` against the unmodified model, its norm-matched control, the null."
+    from pixelis_nb.circuit_stats import permutation_pvalue
     rows, own_x, own_idx = [], [], []
     for t in pair:
         idx = items.index[items.task == t]
@@ -316,7 +321,14 @@ def headline_findings(df:pd.DataFrame, pair:tuple, cfg:InterventionConfig, scfg)
     idx2 = own_idx[0].append(own_idx[1])
     rows.insert(0, paired(f'both: own set x{h:g} - unmodified, accuracy', np.concatenate(own_x),
                           base('correct', idx2), idx2))
-    idx = items.index
+    return rows
+
+# %% ../nbs/25_interventions.ipynb #e2139312
+def _drift_rows(df:pd.DataFrame, pair:tuple, dr:float, items, paired, gains, base) -> list[dict]:
+    "Question 2: the union of both sets at strength `dr` against its norm-matched control, the null and single sets."
+    from pixelis_nb.circuit_stats import permutation_pvalue
+    a, b = pair
+    u, idx, rows = f'{a}+{b}', items.index, []
     un = df.name == f'{u} x{dr:g}'
     nm, pm = (df.set == u) & (df.control == 'norm'), (df.set == u) & (df.control == 'perm')
     for col, what in (('kl', 'KL'), ('flip', 'flip share')):
@@ -331,6 +343,14 @@ def headline_findings(df:pd.DataFrame, pair:tuple, cfg:InterventionConfig, scfg)
                        _per_item(df, singles, 'kl', idx), idx))
     rows.append(paired(f'union x{dr:g} - unmodified, accuracy', _per_item(df, un, 'correct', idx),
                        base('correct', idx), idx))
+    return rows
+
+# %% ../nbs/25_interventions.ipynb #f635f632
+def headline_findings(df:pd.DataFrame, pair:tuple, cfg:InterventionConfig, scfg) -> pd.DataFrame:
+    "The findings table: one set's accuracy gain and a union's drift, vs the unmodified model and both controls."
+    from pixelis_nb.circuit_stats import findings_table
+    cmp = _comparisons(df, scfg)
+    rows = _help_rows(df, pair, cfg.help_alpha, *cmp) + _drift_rows(df, pair, cfg.drift_alpha, *cmp)
     return findings_table(rows, alpha=scfg.alpha)
 
 # %% ../nbs/25_interventions.ipynb #3dbfc972

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Sequence
 
 # %% auto #0
-__all__ = ['RFT_CHOICES', 'RFT_SCALES', 'RFTConfig', 'rft_config', 'prompt_seeds', 'check_prompt_seeds', 'rft_prompts',
-           'group_advantages', 'frac_reward_zero_std', 'task_signal', 'rft_tools', 'imitation_samples', 'rft_start',
-           'rft_rollout_config', 'timed_tools', 'generate_batch', 'rollout_stats', 'logprobs_from_logits',
+__all__ = ['RFT_CHOICES', 'RFT_SCALES', 'GRPOKnobs', 'RFTConfig', 'rft_config', 'prompt_seeds', 'check_prompt_seeds',
+           'rft_prompts', 'group_advantages', 'frac_reward_zero_std', 'task_signal', 'rft_tools', 'imitation_samples',
+           'rft_start', 'rft_rollout_config', 'timed_tools', 'generate_batch', 'rollout_stats', 'logprobs_from_logits',
            'entropy_from_logits', 'policy_logprobs', 'reference_model', 'k3_kl', 'loss_mask', 'clipped_surrogate',
            'reduce_loss', 'grpo_loss', 'policy_update', 'rft_step', 'save_curiosity', 'load_curiosity',
            'save_rft_state', 'load_rft_state', 'train_rft', 'plot_history', 'rft_checkpoint', 'load_rft_policy',
@@ -34,9 +34,32 @@ from .rewards import RewardConfig, reward_config, Curiosity, total_rewards, call
 # %% ../nbs/16_rft.ipynb #8fd71f5f
 RFT_CHOICES = dict(loss_type=('grpo', 'bnpo', 'dapo', 'dr_grpo'), init=('sft', 'imitate', 'fresh'))
 
+def _check_rft(cfg):
+    "Raise `ConfigError`, naming the field and its valid values, unless an `RFTConfig` is valid."
+    for k, valid in RFT_CHOICES.items():
+        if getattr(cfg, k) not in valid:
+            raise ConfigError(f"rft.{k}={getattr(cfg, k)!r} is not valid; valid values: {', '.join(valid)}")
+    for k, valid in (('tasks', TASK_TYPES), ('difficulties', DIFFICULTIES)):
+        bad = [x for x in getattr(cfg, k) if x not in valid]
+        if bad or not getattr(cfg, k):
+            raise ConfigError(f"rft.{k} has {bad or 'nothing'}; valid values: {', '.join(valid)}")
+    if cfg.num_generations < 2:
+        raise ConfigError(f"rft.num_generations must be >= 2 (one trajectory has no group to compare with), "
+                          f"got {cfg.num_generations}")
+    if cfg.temperature <= 0:
+        raise ConfigError(f"rft.temperature must be > 0 (greedy groups are G copies), got {cfg.temperature}")
+    neg = [k for k in ('beta', 'epsilon', 'adv_eps', 'lr', 'weight_decay', 'max_grad_norm', 'micro_batch')
+           if getattr(cfg, k) < 0]
+    if cfg.epsilon_high is not None and cfg.epsilon_high < 0: neg.append('epsilon_high')
+    if neg: raise ConfigError(f"rft field(s) {', '.join(neg)} must be >= 0")
+    small = [k for k in ('prompts_per_step', 'steps', 'num_iterations', 'max_steps', 'max_turn_tokens',
+                         'max_new_tokens', 'max_batch_rows') if getattr(cfg, k) < 1]
+    if small: raise ConfigError(f"rft field(s) {', '.join(small)} must be >= 1")
+
+# %% ../nbs/16_rft.ipynb #db5f84a2
 @dataclass
-class RFTConfig:
-    "Phase 2 knobs: GRPO over groups of multi-turn tool rollouts (TRL's `GRPOConfig` names where they fit)."
+class GRPOKnobs:
+    "GRPO's groups and its clipped, KL-regularised objective (TRL's `GRPOConfig` names)."
     num_generations:int=4          # G: trajectories per prompt (4 in the public Pixelis repository)
     prompts_per_step:int=2         # P: prompts per generation batch (P x G trajectories per step)
     steps:int=3                    # generation batches
@@ -48,6 +71,11 @@ class RFTConfig:
     scale_rewards:bool=True        # divide advantages by the group's reward std (False: Dr. GRPO)
     adv_eps:float=1e-4             # added to the group std
     mask_truncated_completions:bool=False  # zero the loss of trajectories cut by the token budget
+
+# %% ../nbs/16_rft.ipynb #6844104f
+@dataclass
+class RFTConfig(GRPOKnobs):
+    "Phase 2 knobs: GRPO over groups of multi-turn tool rollouts (TRL's `GRPOConfig` names where they fit)."
     lr:float=1e-4                  # peak learning rate (AdamW)
     warmup:int=0                   # linear warm-up steps
     min_lr_ratio:float=1.0         # cosine floor as a fraction of lr (1: constant)
@@ -78,26 +106,7 @@ class RFTConfig:
     @property
     def eps_high(self) -> float: return self.epsilon if self.epsilon_high is None else self.epsilon_high
 
-    def __post_init__(self):
-        for k, valid in RFT_CHOICES.items():
-            if getattr(self, k) not in valid:
-                raise ConfigError(f"rft.{k}={getattr(self, k)!r} is not valid; valid values: {', '.join(valid)}")
-        for k, valid in (('tasks', TASK_TYPES), ('difficulties', DIFFICULTIES)):
-            bad = [x for x in getattr(self, k) if x not in valid]
-            if bad or not getattr(self, k):
-                raise ConfigError(f"rft.{k} has {bad or 'nothing'}; valid values: {', '.join(valid)}")
-        if self.num_generations < 2:
-            raise ConfigError(f"rft.num_generations must be >= 2 (one trajectory has no group to compare with), "
-                              f"got {self.num_generations}")
-        if self.temperature <= 0:
-            raise ConfigError(f"rft.temperature must be > 0 (greedy groups are G copies), got {self.temperature}")
-        neg = [k for k in ('beta', 'epsilon', 'adv_eps', 'lr', 'weight_decay', 'max_grad_norm', 'micro_batch')
-               if getattr(self, k) < 0]
-        if self.epsilon_high is not None and self.epsilon_high < 0: neg.append('epsilon_high')
-        if neg: raise ConfigError(f"rft field(s) {', '.join(neg)} must be >= 0")
-        small = [k for k in ('prompts_per_step', 'steps', 'num_iterations', 'max_steps', 'max_turn_tokens',
-                             'max_new_tokens', 'max_batch_rows') if getattr(self, k) < 1]
-        if small: raise ConfigError(f"rft field(s) {', '.join(small)} must be >= 1")
+    def __post_init__(self): _check_rft(self)
 
 # %% ../nbs/16_rft.ipynb #a7080c7b
 RFT_SCALES = {

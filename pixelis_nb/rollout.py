@@ -265,6 +265,23 @@ def _opener(tok) -> int:
         raise ValueError("an arg_writer needs '=[' to be one token of the tokenizer (the project's tokenizers have it)")
     return i
 
+# %% ../nbs/12_rollout.ipynb #f0479e5e
+def _write_values(model, processor, rows:list[_Row], starts:list[int], opener:int, arg_writer) -> None:
+    "For each row whose turn (from `starts`) stopped at an opened box/point value: append the writer's value, external."
+    tok = processor.tokenizer
+    want = []
+    for r, st in zip(rows, starts):
+        m = _OPENS_VALUE.search(tok.decode(r.ids[st:])) if r.ids[-1:] == [opener] else None
+        if m: want.append((r, m.group(1), m.group(2)))
+    if not want: return
+    values = arg_writer(model, processor, [(r.encoding(), op, kind, r.sample) for r, op, kind in want])
+    for (r, op, _), v in zip(want, values):
+        ids = tok(v + ('],' if op == 'track' else '])'), add_special_tokens=False)['input_ids']
+        r.ids += ids
+        r.mm += [0] * len(ids)
+        r.lps += [0.0] * len(ids)
+        r.ext += [True] * len(ids)
+
 # %% ../nbs/12_rollout.ipynb #1ddedd8e
 @torch.no_grad()
 def generate_turn(model, processor, rows:list[_Row], cfg:RolloutConfig, seed:int,
@@ -292,20 +309,7 @@ def generate_turn(model, processor, rows:list[_Row], cfg:RolloutConfig, seed:int
             used[i] += len(ids)
             closed[i] = hit and bool(ids) and ids[-1] != opener
         if piece == 1: break
-        want = []
-        for i in todo:
-            m = _OPENS_VALUE.search(tok.decode(rows[i].ids[starts[i]:])) if rows[i].ids[-1:] == [opener] else None
-            if m: want.append((i, m.group(1), m.group(2)))
-        if want:
-            r_ = [rows[i] for i, *_ in want]
-            items = [(r.encoding(), op, kind, r.sample) for r, (_, op, kind) in zip(r_, want)]
-            values = arg_writer(model, processor, items)
-            for r, (_, op, _), v in zip(r_, want, values):
-                ids = tok(v + ('],' if op == 'track' else '])'), add_special_tokens=False)['input_ids']
-                r.ids += ids
-                r.mm += [0] * len(ids)
-                r.lps += [0.0] * len(ids)
-                r.ext += [True] * len(ids)
+        _write_values(model, processor, [rows[i] for i in todo], [starts[i] for i in todo], opener, arg_writer)
         todo = [i for i in todo if not closed[i]]
     for i, r in enumerate(rows):
         text, roles = generated_roles(tok, r.ids[starts[i]:])

@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any, Callable
 
 # %% auto #0
-__all__ = ['OP_CLASSES', 'ARG_KINDS', 'DIFF_ORDER', 'SFT_SCALES', 'SFTConfig', 'role_weights', 'weighted_ce', 'giou', 'ArgHead',
-           'box_loss', 'PointerArgHead', 'view_keys', 'target_cell', 'OpHead', 'head_targets', 'arg_predict',
-           'prompt_words', 'arg_loss', 'sft_loss', 'collate', 'hidden_size', 'SFTModel', 'curriculum_pool',
-           'batch_indices', 'train_sft', 'image_spans', 'view_image', 'encode_trace', 'head_coords', 'head_arguments',
-           'head_writer', 'first_turn_contexts', 'head_features', 'fit_heads', 'sft_config', 'sft_data',
-           'refit_pointer', 'train_policy', 'eval_samples', 'eval_rollout', 'arm_row', 'ablation_arm', 'run_arms',
-           'sft_checkpoint', 'load_sft_policy', 'load_sft_heads']
+__all__ = ['OP_CLASSES', 'ARG_KINDS', 'DIFF_ORDER', 'SFT_SCALES', 'SFTLossKnobs', 'SFTHeadKnobs', 'SFTConfig', 'role_weights',
+           'weighted_ce', 'giou', 'ArgHead', 'box_loss', 'PointerArgHead', 'view_keys', 'target_cell', 'OpHead',
+           'head_targets', 'arg_predict', 'prompt_words', 'arg_loss', 'sft_loss', 'collate_sft', 'hidden_size',
+           'SFTModel', 'curriculum_pool', 'batch_indices', 'sft_optimizer', 'sft_step', 'train_sft', 'image_spans',
+           'viewed_image_index', 'encode_trace', 'head_coords', 'head_arguments', 'head_writer', 'first_turn_contexts',
+           'head_features', 'fit_heads', 'sft_config', 'sft_data', 'refit_pointer', 'train_policy', 'eval_samples',
+           'eval_rollout', 'arm_row', 'ablation_arm', 'run_arms', 'sft_checkpoint', 'load_sft_policy', 'load_sft_heads']
 
 # %% ../nbs/14_sft.ipynb #a1f7adf5
 import numpy as np
@@ -29,13 +29,14 @@ from .core import (get_scale, configure, seed_everything, make_fabric, progress,
 from .evaluate import (held_out, greedy, policy_results, choice_results, summarize, zoom_hard,
                                  extend_encoding)
 from .world import TASK_TYPES
+from .policy import ROLES, ROLE_ID, model_inputs, collate, encode_conversation, frame_indices
+from .cota import trace_messages
+from .grammar import parse_action
 
 # %% ../nbs/14_sft.ipynb #2464126a
-from .policy import ROLES, ROLE_ID, model_inputs
-
 @dataclass
-class SFTConfig:
-    "Phase 1 knobs; the paper's values are unknown, every default is ours."
+class SFTLossKnobs:
+    "The objective's weights: which generated tokens count, and how much."
     loss:str='weighted'       # 'uniform' (w=1 on every generated token) or 'weighted'
     w_think:float=1.0         # thought tokens (1 by definition of the loss)
     w_syntax:float=1.0        # tags and action punctuation the model writes
@@ -43,6 +44,11 @@ class SFTConfig:
     w_arg:float=2.0           # argument tokens (coordinates, frame index, query)
     w_ans:float=2.0           # answer tokens
     mask_deliberate:bool=True # zero the loss on the deliberate wrong action of a self-correction trace
+
+# %% ../nbs/14_sft.ipynb #22d58cb3
+@dataclass
+class SFTHeadKnobs:
+    "The argument and operation heads: their losses, the pointer's inputs, the refit."
     aux:bool=True             # train the argument and operation heads
     lambda_arg:float=1.0      # weight of the argument-head loss
     lambda_op:float=0.5       # weight of the operation-head loss
@@ -59,6 +65,11 @@ class SFTConfig:
     head_fit_epochs:int=40    # passes over the cached features
     head_fit_lr:float=2e-3    # the refit's learning rate
     head_fit_seed:int=5_000_000 # first seed of the fresh contexts (disjoint from the corpus' and the held-out seeds)
+
+# %% ../nbs/14_sft.ipynb #922cdc96
+@dataclass
+class SFTConfig(SFTHeadKnobs, SFTLossKnobs):
+    "Phase 1 knobs; the paper's values are unknown, every default is ours."
     steps:int=40              # optimizer steps
     batch_size:int=8          # sequences per micro-batch
     grad_accum:int=1          # micro-batches per optimizer step
@@ -297,7 +308,7 @@ def sft_loss(logits:torch.Tensor,  # [B, T, V]
     return dict(loss=loss, ce=ce.detach(), arg=l_arg.detach(), op=l_op.detach())
 
 # %% ../nbs/14_sft.ipynb #73eda99b
-def collate(examples:list[dict], pad_id:int=0) -> dict:
+def collate_sft(examples:list[dict], pad_id:int=0) -> dict:
     "Pad and concatenate encoded traces into one training batch."
     T = max(len(e['input_ids']) for e in examples)
     one = lambda e, k, v, dflt: F.pad(e[k] if k in e else dflt(e), (0, T - len(e['input_ids'])), value=v)
@@ -358,6 +369,33 @@ def batch_indices(difficulties:list[str], step:int, micro:int, cfg:SFTConfig) ->
     rng = np.random.default_rng([cfg.seed, step, micro])
     return rng.choice(pool, size=min(cfg.batch_size, len(pool)), replace=False).tolist()
 
+# %% ../nbs/14_sft.ipynb #7cbefd2e
+def sft_optimizer(model:nn.Module, cfg:SFTConfig) -> torch.optim.AdamW:
+    "AdamW on the trainable parameters; the heads' group runs at `head_lr` (a multiple `mult` of `lr`)."
+    head = {id(p) for p in getattr(model, 'heads', nn.Module()).parameters()}
+    params = [p for p in model.parameters() if p.requires_grad]
+    groups = [dict(params=[p for p in params if id(p) not in head], mult=1.0),
+              dict(params=[p for p in params if id(p) in head], mult=(cfg.head_lr or cfg.lr) / cfg.lr)]
+    return torch.optim.AdamW([g for g in groups if g['params']], lr=cfg.lr, weight_decay=cfg.weight_decay)
+
+# %% ../nbs/14_sft.ipynb #3b88ed18
+def sft_step(fabric, fmodel, fopt, data:list[dict], diffs:list[str], step:int, cfg:SFTConfig,
+             pad_id:int) -> tuple[list[dict], torch.Tensor]:
+    "One optimizer step over `grad_accum` micro-batches (this rank's share of each): loss terms, grad norm."
+    for g in fopt.param_groups: g['lr'] = lr_at(step, cfg) * g.get('mult', 1.0)
+    terms = []
+    for micro in range(cfg.grad_accum):
+        idx = batch_indices(diffs, step, micro, cfg)[fabric.global_rank::fabric.world_size]   # this rank's share
+        batch = fabric.to_device(collate_sft([data[i] for i in idx], pad_id))
+        with fabric.no_backward_sync(fmodel, enabled=micro < cfg.grad_accum - 1):
+            out = fmodel(batch)
+            fabric.backward(out['loss'] / cfg.grad_accum)
+        terms.append({k: float(v.detach()) for k, v in out.items()})
+    gn = fabric.clip_gradients(fmodel, fopt, max_norm=cfg.clip)
+    fopt.step()
+    fopt.zero_grad()
+    return terms, gn
+
 # %% ../nbs/14_sft.ipynb #44b529d2
 def train_sft(model:SFTModel,       # policy + heads
               data:list[dict],      # encoded traces (each with a 'difficulty')
@@ -372,11 +410,7 @@ def train_sft(model:SFTModel,       # policy + heads
     seed_everything(cfg.seed)
     fabric = fabric or make_fabric(scale)
     raw = model
-    head = {id(p) for p in getattr(model, 'heads', nn.Module()).parameters()}
-    params = [p for p in model.parameters() if p.requires_grad]
-    groups = [dict(params=[p for p in params if id(p) not in head], mult=1.0),
-              dict(params=[p for p in params if id(p) in head], mult=(cfg.head_lr or cfg.lr) / cfg.lr)]
-    opt = torch.optim.AdamW([g for g in groups if g['params']], lr=cfg.lr, weight_decay=cfg.weight_decay)
+    opt = sft_optimizer(model, cfg)
     start, history = 0, []
     if ckpt_dir is not None and (Path(ckpt_dir)/'state.json').exists():
         st = load_checkpoint(ckpt_dir, raw, opt)
@@ -386,18 +420,7 @@ def train_sft(model:SFTModel,       # policy + heads
     save = ckpt_dir is not None and fabric.is_global_zero   # one writer: rank 0 saves for every rank
     fmodel.train()
     for step in progress(range(start, min(cfg.steps, until or cfg.steps)), desc='sft'):
-        for g in fopt.param_groups: g['lr'] = lr_at(step, cfg) * g.get('mult', 1.0)
-        terms = []
-        for micro in range(cfg.grad_accum):
-            idx = batch_indices(diffs, step, micro, cfg)[fabric.global_rank::fabric.world_size]   # this rank's share
-            batch = fabric.to_device(collate([data[i] for i in idx], pad_id))
-            with fabric.no_backward_sync(fmodel, enabled=micro < cfg.grad_accum - 1):
-                out = fmodel(batch)
-                fabric.backward(out['loss'] / cfg.grad_accum)
-            terms.append({k: float(v.detach()) for k, v in out.items()})
-        gn = fabric.clip_gradients(fmodel, fopt, max_norm=cfg.clip)
-        fopt.step()
-        fopt.zero_grad()
+        terms, gn = sft_step(fabric, fmodel, fopt, data, diffs, step, cfg, pad_id)
         if step % cfg.log_every == 0 or step == cfg.steps - 1:
             row = {k: float(np.mean([t[k] for t in terms])) for k in terms[0]}
             history.append(dict(step=step, lr=lr_at(step, cfg), grad_norm=float(gn), **row))
@@ -423,10 +446,20 @@ def _max_frames(processor) -> int:
     "How many frames of a video the policy is shown (the processor's policy config; 4 for a processor without one)."
     return getattr(getattr(processor, 'policy_config', None), 'max_frames', 4)
 
-def view_image(op:str, args:dict, n_before:int, frames:list[int]|None=None) -> int:
+def viewed_image_index(op:str, args:dict, n_before:int, frames:list[int]|None=None) -> int:
     "Which image an action's coordinates refer to: for `track` the prompt frame of time `t`, else the latest image."
     if op == 'track' and frames: return max(i for i, f in enumerate(frames) if f <= args.get('t', 0))
     return n_before - 1
+
+# %% ../nbs/14_sft.ipynb #66de13f0
+def _deliberate_mask(tr, roles:list[int], starts:list[int]) -> torch.Tensor:
+    "Loss mask of one trace: 0 on each deliberate action's turn, up to its observation; 1 elsewhere."
+    r, lm = roles, torch.ones(len(roles))
+    for k, s0 in enumerate(starts):
+        if tr.steps[k].deliberate:
+            e = next(t for t in range(s0, len(r)) if r[t] == ROLE_ID['observation'])
+            lm[s0:e] = 0.
+    return lm
 
 # %% ../nbs/14_sft.ipynb #4373bff9
 def encode_trace(processor,              # the policy's processor
@@ -435,9 +468,6 @@ def encode_trace(processor,              # the policy's processor
                  sample=None,            # the sample (default: regenerated)
                  mask_deliberate:bool=True) -> dict:
     "Token ids, roles, images, loss mask and head targets of one trace."
-    from pixelis_nb.policy import encode_conversation, frame_indices
-    from pixelis_nb.cota import trace_messages
-    from pixelis_nb.grammar import parse_action
     mf = _max_frames(processor)
     s = sample or tr.sample(wcfg)
     enc = encode_conversation(processor, trace_messages(tr, wcfg, s, max_frames=mf))
@@ -459,13 +489,8 @@ def encode_trace(processor,              # the policy's processor
             args.append(None)
             continue
         n_before = sum(sp[0] < starts[k] for sp in spans)
-        args.append((kind, [v / 1000 for v in a.args[kind]], spans[view_image(a.op, a.args, n_before, frames)]))
-    lm = torch.ones(len(r))
-    if mask_deliberate:
-        for k, s0 in enumerate(starts):
-            if tr.steps[k].deliberate:
-                e = next(t for t in range(s0, len(r)) if r[t] == ROLE_ID['observation'])
-                lm[s0:e] = 0.
+        args.append((kind, [v / 1000 for v in a.args[kind]], spans[viewed_image_index(a.op, a.args, n_before, frames)]))
+    lm = _deliberate_mask(tr, r, starts) if mask_deliberate else torch.ones(len(r))
     enc.pop('images', None)
     enc.pop('labels', None)
     return dict(enc, loss_mask=lm, difficulty=tr.difficulty, task_type=tr.task_type, variant=tr.variant,
@@ -484,14 +509,13 @@ def head_arguments(policy, heads:nn.ModuleDict, processor,
                    items:list, # per row: (encoding that ends with the `=[` of an argument, op, frames shown or None)
                   ) -> list[torch.Tensor]:
     "The argument head's box ([0,1]^4, hard pointer) read at the last token of each encoding."
-    from pixelis_nb.policy import collate as pcollate, model_inputs
     pos, keys = [], []
     for i, (e, op, frames) in enumerate(items):
         ip = processor.image_processor
         spans = image_spans(e['input_ids'], e['image_grid_thw'], processor.image_token_id, ip.merge_size)
         pos.append([i, len(e['input_ids']) - 1])
-        keys.append(spans[view_image(op, {}, len(spans), frames)])
-    b = pcollate([e for e, *_ in items], processor.tokenizer.pad_token_id)
+        keys.append(spans[viewed_image_index(op, {}, len(spans), frames)])
+    b = collate([e for e, *_ in items], processor.tokenizer.pad_token_id)
     dev = next(policy.parameters()).device
     hs = policy(**{k: v.to(dev) for k, v in model_inputs(b).items()}, output_hidden_states=True).hidden_states
     head = heads['arg'].to(dev)
@@ -553,7 +577,7 @@ def head_features(policy, examples:list[dict], cfg:SFTConfig, pad_id:int, batch:
     was = policy.training
     policy.eval()
     for i in range(0, len(examples), batch):
-        b = collate(examples[i:i + batch], pad_id)
+        b = collate_sft(examples[i:i + batch], pad_id)
         if not len(b['arg_pos']): continue
         hs = policy(**model_inputs(b), output_hidden_states=True).hidden_states
         ap, ak = b['arg_pos'], b['arg_key']

@@ -10,14 +10,15 @@ from pathlib import Path
 from typing import Any, Callable
 
 # %% auto #0
-__all__ = ['ERROR_CODES', 'COORD_MAX', 'SEG_METHODS', 'TRACK_BACKENDS', 'EVENT_WORDS', 'BACKENDS', 'ALLOWED_ARGS', 'EXECUTORS',
-           'ToolError', 'View', 'to_view_coords', 'from_view_coords', 'ToolConfig', 'tool_config', 'ToolContext',
-           'Observation', 'check_image', 'check_frames', 'check_frame_index', 'check_box', 'check_point', 'demo_image',
-           'demo_video', 'ZoomArgs', 'ZoomResult', 'zoom', 'SegmentArgs', 'SegmentResult', 'mask_box', 'mask_iou',
-           'estimate_noise', 'segment', 'TrackArgs', 'TrackResult', 'track', 'OCRArgs', 'OCRResult', 'ocr_engine',
-           'ocr', 'TemporalArgs', 'TemporalResult', 'shape_prototype', 'shape_fits', 'classify_shape', 'frame_stats',
-           'matches_query', 'parse_query', 'temporal', 'interval_iou', 'backend_info', 'execute', 'eval_segment',
-           'eval_ocr', 'eval_track', 'eval_temporal', 'ToolEvalConfig']
+__all__ = ['ERROR_CODES', 'COORD_MAX', 'SEG_METHODS', 'TRACK_BACKENDS', 'EVENT_WORDS', 'BACKENDS', 'ARG_TYPES', 'SIGNATURES',
+           'INT_RANGES', 'QUERY_CHARS', 'MAX_QUERY', 'EXECUTORS', 'ToolError', 'View', 'to_view_coords',
+           'from_view_coords', 'ToolConfig', 'tool_config', 'ToolContext', 'Observation', 'check_image', 'check_frames',
+           'check_frame_index', 'check_box', 'check_point', 'demo_image', 'demo_video', 'ZoomArgs', 'ZoomResult',
+           'zoom', 'SegmentArgs', 'SegmentResult', 'mask_box', 'mask_iou', 'estimate_noise', 'segment', 'TrackArgs',
+           'TrackResult', 'track', 'OCRArgs', 'OCRResult', 'ocr_engine', 'ocr', 'TemporalArgs', 'TemporalResult',
+           'shape_prototype', 'shape_fits', 'classify_shape', 'frame_stats', 'matches_query', 'parse_query', 'temporal',
+           'interval_iou', 'backend_info', 'Action', 'check_action', 'execute', 'eval_segment', 'eval_ocr',
+           'eval_track', 'eval_temporal', 'ToolEvalConfig']
 
 # %% ../nbs/10_tools.ipynb #e43480e1
 import numpy as np
@@ -771,6 +772,66 @@ def backend_info(cfg:ToolConfig|None=None) -> list[dict]:
     return [dict(op=op, backend=b, available=ok, default=b == default[op], detail=d)
             for op, bs in BACKENDS.items() for b in bs for ok, d in [_check_backend(op, b, cfg)]]
 
+# %% ../nbs/10_tools.ipynb #2993fec1
+ARG_TYPES = {'box': 'box', 'point': 'point', 't': 'int', 'scale': 'int', 'query': 'str'}
+SIGNATURES = {  # op -> ((arg, required), ...) in canonical order
+    'zoom': (('box', True), ('scale', False)),
+    'segment': (('box', False), ('point', False)),
+    'track': (('box', True), ('t', False)),
+    'ocr': (('box', False),),
+    'temporal': (('query', True),),
+}
+INT_RANGES = {'t': (0, 9999), 'scale': (1, 8)}
+QUERY_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 _-.'"
+MAX_QUERY = 64
+
+# %% ../nbs/10_tools.ipynb #3264dd9b
+@dataclass
+class Action:
+    "A tool call: an operation in `OPS` and its arguments (view coordinates 0..1000)."
+    op:str
+    args:dict=field(default_factory=dict)
+
+# %% ../nbs/10_tools.ipynb #df2a18b2
+def _check_value(name:str, v) -> Any:
+    "Validate one argument value by its type; return it canonical."
+    kind = ARG_TYPES[name]
+    if kind in ('box', 'point'):
+        n = 4 if kind == 'box' else 2
+        if (not isinstance(v, (list, tuple)) or len(v) != n
+                or not all(isinstance(x, int) and not isinstance(x, bool) for x in v)):
+            raise ToolError('bad_arg', f"{name} must be {n} integers, got {v!r}")
+        if not all(0 <= x <= COORD_MAX for x in v):
+            raise ToolError('out_of_bounds', f"{name} {list(v)} leaves 0..{COORD_MAX}")
+        if kind == 'box' and (v[2] <= v[0] or v[3] <= v[1]):
+            raise ToolError('empty_box', f"box {list(v)} is empty (need x0<x1 and y0<y1)")
+        return [int(x) for x in v]
+    if kind == 'int':
+        lo, hi = INT_RANGES[name]
+        if not isinstance(v, int) or isinstance(v, bool):
+            raise ToolError('bad_arg', f"{name} must be an integer, got {v!r}")
+        if not lo <= v <= hi: raise ToolError('out_of_bounds', f"{name}={v} leaves {lo}..{hi}")
+        return int(v)
+    if not isinstance(v, str) or not 1 <= len(v) <= MAX_QUERY or any(c not in QUERY_CHARS for c in v):
+        raise ToolError('bad_arg',
+                        f"{name} must be 1..{MAX_QUERY} characters of letters, digits, space, _-.'; got {v!r}")
+    return v
+
+# %% ../nbs/10_tools.ipynb #f8ff24b2
+def check_action(a:Action) -> Action:
+    "Validate an action against `SIGNATURES`; return it in canonical form, or raise `ToolError`."
+    if not isinstance(a, Action): raise ToolError('bad_arg', f"expected an Action, got {type(a).__name__}")
+    if a.op not in SIGNATURES:
+        raise ToolError('unknown_op', f"unknown operation {a.op!r}; valid operations: {', '.join(OPS)}")
+    if not isinstance(a.args, dict): raise ToolError('bad_arg', 'action arguments must be a dict')
+    sig = dict(SIGNATURES[a.op])
+    bad = [k for k in a.args if k not in sig]
+    if bad: raise ToolError('unknown_arg', f"{a.op} takes {', '.join(sig)}; got {', '.join(map(str, bad))}")
+    miss = [k for k, req in sig.items() if req and k not in a.args]
+    if miss: raise ToolError('missing_arg', f"{a.op} needs {', '.join(miss)}")
+    if a.op == 'segment' and not a.args: raise ToolError('missing_arg', 'segment needs a box or a point')
+    return Action(a.op, {k: _check_value(k, a.args[k]) for k in sig if k in a.args})
+
 # %% ../nbs/10_tools.ipynb #71d59829
 def _px_box(args:dict, key:str, view:View, required:bool=True, min_px:int=1):
     "Read a view-coordinate box/point argument and convert it to pixels (errors name view coordinates)."
@@ -795,12 +856,9 @@ def _px_box(args:dict, key:str, view:View, required:bool=True, min_px:int=1):
 
 def _fmt(v) -> str: return '[' + ','.join(str(int(x)) for x in v) + ']'
 
-def _view_image(ctx:ToolContext, view:View) -> np.ndarray:
+def _view_pixels(ctx:ToolContext, view:View) -> np.ndarray:
     "The pixels the policy sees for a view (crop resized like a zoom)."
     return zoom(ctx.frame(view.t), ZoomArgs(view.box), ctx.cfg).image
-
-ALLOWED_ARGS = {'zoom': ('box', 'scale'), 'segment': ('box', 'point'), 'track': ('box', 't'), 'ocr': ('box',),
-                'temporal': ('query',)}
 
 # %% ../nbs/10_tools.ipynb #a3c8dcef
 def _exec_zoom(a, ctx):
@@ -843,27 +901,25 @@ def _exec_temporal(a, ctx):
     r = temporal(ctx.frames, TemporalArgs(a['query']), ctx.cfg)
     if r.t_start is None: return Observation('frames none', result=r)
     nv = View(ctx.view.box, r.t_start)
-    return Observation(f"frames [{r.t_start},{r.t_end}]", _view_image(ctx, nv), None, nv, r)
+    return Observation(f"frames [{r.t_start},{r.t_end}]", _view_pixels(ctx, nv), None, nv, r)
 
 EXECUTORS = {'zoom': _exec_zoom, 'segment': _exec_segment, 'track': _exec_track, 'ocr': _exec_ocr,
              'temporal': _exec_temporal}
 
 # %% ../nbs/10_tools.ipynb #e1c74310
-def execute(action,            # an `Action` (op, args in view coordinates), its text, or any object with .op and .args
-            ctx:ToolContext,   # the sample's pixels, the current view, the config
+def execute(action:Action,      # op and args in view coordinates (text is read by `11_grammar`'s `execute_text`)
+            ctx:ToolContext,    # the sample's pixels, the current view, the config
            ) -> Observation:
     "Run one tool call; a bad call becomes an error observation, never an exception."
     try:
-        if isinstance(action, str):  # the text of an action: parse it (strictly; nothing is evaluated)
-            from pixelis_nb.grammar import parse_action
-            action = parse_action(action)
+        if isinstance(action, str):
+            raise ToolError('bad_arg', 'execute takes an Action; text goes through grammar.execute_text')
         op, args = getattr(action, 'op', None), getattr(action, 'args', None)
         if not isinstance(op, str) or op not in EXECUTORS:
             raise ToolError('unknown_op', f"unknown operation {op!r}; valid operations: {', '.join(OPS)}")
         if not isinstance(args, dict):
             raise ToolError('bad_arg', f"arguments must be a dict, got {type(args).__name__}")
-        from pixelis_nb.grammar import Action, check_action  # one validator for parsed text and built objects alike
-        return EXECUTORS[op](check_action(Action(op, args)).args, ctx)
+        return EXECUTORS[op](check_action(Action(op, args)).args, ctx)  # also an Action of another copy of the module
     except Exception as e:  # a ToolError (also one from another copy of this module, e.g. a notebook's),
                             # else a backend failure
         err = (e if type(e).__name__ == 'ToolError' and hasattr(e, 'code')

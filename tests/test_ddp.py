@@ -45,9 +45,9 @@ SCRIPT = textwrap.dedent('''
         cfg = replace(sft.sft_config(sc), steps=3, batch_size=4, aux=True, init='fresh')
         policy, proc = make_policy(sc, seed=cfg.seed)
         data = sft.sft_data(sc, proc)
-        pos, seen, collate = {id(e): i for i, e in enumerate(data)}, [], sft.collate
+        pos, seen, collate = {id(e): i for i, e in enumerate(data)}, [], sft.collate_sft
         split = (lambda es, pad_id: [collate(es[r::2], pad_id) for r in (0, 1)]) if name == 'halves' else collate
-        sft.collate = lambda es, pad_id: seen.append([pos[id(e)] for e in es]) or split(es, pad_id)
+        sft.collate_sft = lambda es, pad_id: seen.append([pos[id(e)] for e in es]) or split(es, pad_id)
         if name == 'halves': sft.SFTModel.forward = mean_of_halves(sft.SFTModel.forward)
         torch.manual_seed(cfg.seed)
         model = sft.SFTModel(policy, cfg)

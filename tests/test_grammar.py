@@ -1,9 +1,9 @@
 "Property tests of the action grammar: the parser only ever returns an Action or raises ToolError; serialize/parse round-trips."
 import os, pytest
 from hypothesis import given, settings, strategies as st, HealthCheck
-from pixelis_nb.grammar import (Action, parse_action, serialize_action, action_char_roles, parse_turn, serialize_turn,
-                                SIGNATURES, QUERY_CHARS, MAX_QUERY, INT_RANGES, ROLES)
-from pixelis_nb.tools import ToolError, ERROR_CODES
+from pixelis_nb.grammar import (parse_action, serialize_action, action_char_roles, parse_turn, serialize_turn,
+                                ACTION_ROLES)
+from pixelis_nb.tools import ToolError, ERROR_CODES, Action, SIGNATURES, QUERY_CHARS, MAX_QUERY, INT_RANGES
 
 SLOW = os.environ.get('PIXELIS_SLOW') == '1'
 slow = pytest.mark.skipif(not SLOW, reason='10,000-example fuzz; set PIXELIS_SLOW=1 to run it')
@@ -76,7 +76,7 @@ def test_turn_round_trip(a, thought):
 @given(actions())
 def test_char_roles_cover_every_character(a):
     s = serialize_action(a); r = action_char_roles(s)
-    assert len(r) == len(s) and set(r) <= set(ROLES)
+    assert len(r) == len(s) and set(r) <= set(ACTION_ROLES)
     assert ''.join(c for c, x in zip(s, r) if x == 'op') == a.op
     assert all(x == 'syntax' for c, x in zip(s, r) if c in '()[],=')
 

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st, HealthCheck
 from pixelis_nb.tools import ToolContext, View, Observation, ToolError, ERROR_CODES, OPS, execute, demo_image, demo_video
-from pixelis_nb.grammar import Action
+from pixelis_nb.tools import Action
+from pixelis_nb.grammar import execute_text
 
 IMG = demo_image(64)
 VID = demo_video(T=4, size=48)
@@ -32,7 +33,7 @@ def test_execute_never_raises_10k(op, a, video): _only_observations(op, a, video
 @settings(max_examples=100, deadline=None)
 @given(st.text(max_size=60))
 def test_execute_text_never_raises(s):
-    obs = execute(s, ToolContext(image=IMG))
+    obs = execute_text(s, ToolContext(image=IMG))
     assert isinstance(obs, Observation)
 
 def test_valid_calls_have_no_error():
