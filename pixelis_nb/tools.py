@@ -15,10 +15,10 @@ __all__ = ['ERROR_CODES', 'COORD_MAX', 'SEG_METHODS', 'TRACK_BACKENDS', 'EVENT_W
            'from_view_coords', 'ToolConfig', 'tool_config', 'ToolContext', 'Observation', 'check_image', 'check_frames',
            'check_frame_index', 'check_box', 'check_point', 'demo_image', 'demo_video', 'ZoomArgs', 'ZoomResult',
            'zoom', 'SegmentArgs', 'SegmentResult', 'mask_box', 'mask_iou', 'estimate_noise', 'segment', 'TrackArgs',
-           'TrackResult', 'track', 'OCRArgs', 'OCRResult', 'ocr_engine', 'ocr', 'TemporalArgs', 'TemporalResult',
-           'shape_prototype', 'shape_fits', 'classify_shape', 'frame_stats', 'matches_query', 'parse_query', 'temporal',
-           'interval_iou', 'backend_info', 'Action', 'check_action', 'execute', 'eval_segment', 'eval_ocr',
-           'eval_track', 'eval_temporal', 'ToolEvalConfig']
+           'TrackResult', 'track', 'OCRArgs', 'OCRResult', 'ocr_engine', 'text_lines', 'ocr', 'TemporalArgs',
+           'TemporalResult', 'shape_prototype', 'shape_fits', 'classify_shape', 'frame_stats', 'matches_query',
+           'parse_query', 'temporal', 'interval_iou', 'backend_info', 'Action', 'check_action', 'execute',
+           'eval_segment', 'eval_ocr', 'eval_track', 'eval_temporal', 'ToolEvalConfig']
 
 # %% ../nbs/10_tools.ipynb #e43480e1
 import numpy as np
@@ -574,19 +574,33 @@ def _ocr_prep(crop:np.ndarray, min_h:int) -> np.ndarray:
     p = max(2, crop.shape[0] // 8)
     return cv2.copyMakeBorder(crop, p, p, p, p, cv2.BORDER_REPLICATE)
 
+# %% ../nbs/10_tools.ipynb #824bdfc2
+def text_lines(crop:np.ndarray, ink:float=0.02, min_rows:int=3, min_gap:int=2) -> int:
+    "How many lines of text (bands of rows holding ink) an RGB crop holds."
+    g = cv2.cvtColor(np.ascontiguousarray(crop), cv2.COLOR_RGB2GRAY)
+    _, bw = cv2.threshold(g, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    dark = bw == 0
+    rows = (dark if dark.mean() < 0.5 else ~dark).mean(1) > ink
+    bands = []   # [first row, last row] of each line
+    for y in np.flatnonzero(rows):
+        if bands and y - bands[-1][1] <= min_gap: bands[-1][1] = y
+        else: bands.append([y, y])
+    return sum(b - a + 1 >= min_rows for a, b in bands)
+
 # %% ../nbs/10_tools.ipynb #5e25ae7e
 def ocr(img:np.ndarray,  # HxWx3 uint8
         args:OCRArgs,    # box (pixels) or None
         cfg:ToolConfig|None=None,
-        fast:bool|None=None, # recognition only (default `cfg.ocr_fast`)
+        fast:bool|None=None, # recognition only (default: `cfg.ocr_fast` on a box of one line)
        ) -> OCRResult:
     "Read the text in `args.box` with rapidocr (PP-OCR ONNX)."
     cfg = cfg or ToolConfig()
     check_image(img)
-    fast = cfg.ocr_fast if fast is None else fast
     x0, y0, x1, y1 = (check_box(args.box, img.shape[1::-1], 2) if args.box is not None
                       else (0, 0, img.shape[1], img.shape[0]))
-    crop = _ocr_prep(np.ascontiguousarray(img[y0:y1, x0:x1]), cfg.ocr_min_height)
+    raw = np.ascontiguousarray(img[y0:y1, x0:x1])
+    if fast is None: fast = cfg.ocr_fast and args.box is not None and text_lines(raw) <= 1
+    crop = _ocr_prep(raw, cfg.ocr_min_height)
     eng = ocr_engine(cfg.ocr_threads, cfg.ocr_det_side)
     if fast:
         r = eng(crop, use_det=False, use_cls=False, use_rec=True)

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st, HealthCheck
 from pixelis_nb.tools import ToolContext, View, Observation, ToolError, ERROR_CODES, OPS, execute, demo_image, demo_video
-from pixelis_nb.tools import Action
+from pixelis_nb.tools import Action, OCRArgs, ocr, text_lines
+import cv2
 from pixelis_nb.grammar import execute_text
 
 IMG = demo_image(64)
@@ -94,3 +95,25 @@ def test_segment_flood_is_visible():
     assert segment(_low_contrast(), SegmentArgs(point=(24, 24)), method='floodfill').fill == 1.0
     ok = execute(Action('segment', {'point': [234, 234]}), ToolContext(image=demo_image(128)))  # the red disc
     assert ok.error is None and 'warning' not in ok.text and not ok.result.flooded
+
+def _page(lines, w=360, h_line=40):
+    im = np.full((h_line * len(lines) + 20, w, 3), 255, np.uint8)
+    for k, t in enumerate(lines): cv2.putText(im, t, (10, 40 + h_line * k), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 0, 0), 2)
+    return im
+
+def test_ocr_reads_a_multi_line_page():
+    "Without a box, or on a box of several lines, OCR detects the lines (recognition alone read 'OEY' at 0.35)."
+    pg = _page(['OPEN DAILY', 'EXIT 42', 'NO PARKING'])
+    assert text_lines(pg) == 3
+    r = ocr(pg, OCRArgs())
+    assert (r.text, r.backend) == ('OPEN DAILY EXIT 42 NO PARKING', 'rapidocr-det-rec'), r
+    assert ocr(pg, OCRArgs((0, 0, 360, 100))).text == 'OPEN DAILY EXIT 42'
+    assert ocr(pg, OCRArgs((0, 0, 360, 60))).backend == 'rapidocr-rec'   # one line: the fast path
+
+def test_pixelworld_signs_keep_the_fast_path():
+    "Every expert OCR box on PixelWorld holds one line, so the policy's sign reads are unchanged."
+    from pixelis_nb.world import make_sample, DIFFICULTIES
+    for seed in range(40):
+        s = make_sample(seed, 'ocr', DIFFICULTIES[seed % 3])
+        x0, y0, x1, y1 = s.program[-1].args['box']
+        assert text_lines(s.scene.image[y0:y1, x0:x1]) == 1, seed
