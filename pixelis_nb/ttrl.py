@@ -12,14 +12,15 @@ from typing import Sequence
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['TTRL_CHOICES', 'TTRL_VERSION', 'TTRL_SCALES', 'LABELERS', 'TTRLConfig', 'ttrl_config', 'shifted_set', 'test_stream',
-           'heldout_shifted', 'tool_steps', 'signature', 'call_boxes', 'same_route', 'tool_confidence', 'fidelity',
-           'exemplar_key', 'cluster', 'Vote', 'neighbour_agreement', 'vote', 'Memory', 'query_embeddings', 'ttrl_start',
-           'add_lora', 'adapter_state', 'load_adapter_state', 'adapter_swapped', 'ema_update', 'logits_kl',
-           'masked_mean', 'probe_kl', 'exemplar_loss', 'corridor_decision', 'item_record', 'TestTimeRL', 'step_summary',
-           'grpo_batch', 'save_ttrl_state', 'load_ttrl_state', 'run_ttrl', 'ttrl_checkpoint', 'load_ttrl_run',
-           'load_ttrl_policy', 'ttrl_arm', 'run_ttrl_arms', 'frozen_arms', 'relabel', 'ablation_arms', 'stream_results',
-           'stream_gap', 'arm_summary', 'vote_gain', 'labeler_table', 'plot_ttrl']
+__all__ = ['TTRL_CHOICES', 'TTRL_VERSION', 'TTRL_SCALES', 'LABELERS', 'TTRLStreamKnobs', 'TTRLVoteKnobs', 'TTRLUpdateKnobs',
+           'TTRLConfig', 'ttrl_config', 'shifted_set', 'test_stream', 'heldout_shifted', 'tool_steps', 'signature',
+           'call_boxes', 'same_route', 'tool_confidence', 'fidelity', 'exemplar_key', 'cluster', 'Vote',
+           'neighbour_agreement', 'vote', 'Memory', 'query_embeddings', 'ttrl_start', 'add_lora', 'adapter_state',
+           'load_adapter_state', 'adapter_swapped', 'ema_update', 'logits_kl', 'masked_mean', 'probe_kl',
+           'exemplar_loss', 'corridor_decision', 'item_record', 'TestTimeRL', 'step_summary', 'grpo_batch',
+           'save_ttrl_state', 'load_ttrl_state', 'run_ttrl', 'ttrl_checkpoint', 'load_ttrl_run', 'load_ttrl_policy',
+           'ttrl_arm', 'run_ttrl_arms', 'frozen_arms', 'relabel', 'ablation_arms', 'stream_results', 'stream_gap',
+           'arm_summary', 'vote_gain', 'labeler_table', 'plot_ttrl']
 
 # %% ../nbs/17_ttrl.ipynb #08658f7d
 import numpy as np
@@ -40,15 +41,19 @@ TTRL_CHOICES = dict(vote=('trajectory', 'answer'), update_rule=('exemplar', 'grp
 TTRL_VERSION = 2   # bump when a change alters what a stored run would contain (it is part of the store key)
 
 @dataclass
-class TTRLConfig:
-    "Phase 3 knobs: label-free test-time RL on a shifted PixelWorld stream."
+class TTRLStreamKnobs:
+    "Which shifted items arrive, in what order."
     stream_size:int=8              # test items, each scored once, before any update that used it
     stream_seed:int=8_100_000      # item seeds (base 1e6+, Phase 2 3e6+, held out 9e5+; 8e6+ chose the tiny knobs)
     heldout_size:int=0             # a second shifted set (seeds stream_seed + 500,000 on) read before and after
-    shifts:tuple=('noise', 'blur', 'jpeg', 'color_cast', 'low_light')  # item i gets shifts[i % len(shifts)]
+    shifts:tuple=('noise', 'blur', 'jpeg', 'color_cast', 'low_light', 'scale')  # item i: shifts[i % len(shifts)]
     severity:int=2                 # shift severity, 1..5
     tasks:tuple=TASK_TYPES         # task types, cycled with the difficulties, then shuffled
     difficulties:tuple=DIFFICULTIES
+
+@dataclass
+class TTRLVoteKnobs:
+    "How the N sampled trajectories of a query are clustered and voted on, with the neighbours' help."
     queries_per_step:int=4         # B: queries voted on together; then one update
     n_votes:int=8                  # N: trajectories sampled per query for the vote
     vote:str='trajectory'          # trajectory: clusters of (tool sequence, arguments, answer); answer: majority
@@ -61,6 +66,11 @@ class TTRLConfig:
     min_sim:float=0.8              # neighbours below this cosine similarity are ignored
     center_keys:bool=True          # subtract the first queries' mean embedding (raw prompt keys are nearly collinear)
     lam:float=1.0                  # weight of the neighbours' agreement in a cluster's weight
+
+# %% ../nbs/17_ttrl.ipynb #76f68b7f
+@dataclass
+class TTRLUpdateKnobs:
+    "What is trained on, how, and the KL-to-EMA safety corridor around it."
     n_train:int=1                  # exemplars trained on per query (the vote uses all N)
     update_rule:str='exemplar'     # exemplar: imitate the exemplars; grpo: TTRL's update (all N, reward = agrees)
     min_fidelity:float=0.0         # exemplars need a fidelity above this (0: no tool error, some confidence)
@@ -78,6 +88,31 @@ class TTRLConfig:
     grow:float=1.5                 # step-size factor below kappa_low (1: never grow)
     lr_max:float=1e-2              # the step size never grows past this
     probe_size:int=8               # probe trajectories the corridor's KL is measured on
+
+# %% ../nbs/17_ttrl.ipynb #78b09dcd
+def _check_ttrl(c) -> None:
+    "Raise a ConfigError naming the first knob of a TTRLConfig that is out of range."
+    for k, valid in TTRL_CHOICES.items():
+        if getattr(c, k) not in valid:
+            raise ConfigError(f"ttrl.{k}={getattr(c, k)!r} is not valid; valid values: {', '.join(valid)}")
+    for k, valid in (('tasks', TASK_TYPES), ('difficulties', DIFFICULTIES), ('shifts', SHIFTS)):
+        bad = [x for x in getattr(c, k) if x not in valid]
+        if bad or not getattr(c, k):
+            raise ConfigError(f"ttrl.{k} has {bad or 'nothing'}; valid values: {', '.join(valid)}")
+    if not 0 <= c.kappa_low <= c.kappa_high:
+        raise ConfigError(f"ttrl corridor needs 0 <= kappa_low <= kappa_high, got [{c.kappa_low}, "
+                          f"{c.kappa_high}]")
+    if not 0 <= c.rho < 1: raise ConfigError(f"ttrl.rho must be in [0, 1), got {c.rho}")
+    if c.n_votes < c.n_train:
+        raise ConfigError(f"ttrl.n_votes ({c.n_votes}) must be >= ttrl.n_train ({c.n_train})")
+    small = [k for k in ('stream_size', 'queries_per_step', 'n_votes', 'n_train', 'lora_r', 'inner_steps',
+                         'probe_size', 'max_steps', 'max_turn_tokens', 'max_new_tokens', 'k_neighbors')
+             if getattr(c, k) < 1]
+    if small: raise ConfigError(f"ttrl field(s) {', '.join(small)} must be >= 1")
+
+@dataclass
+class TTRLConfig(TTRLUpdateKnobs, TTRLVoteKnobs, TTRLStreamKnobs):
+    "Phase 3 knobs: label-free test-time RL on a shifted PixelWorld stream (the stream, vote and update knobs above)."
     temperature:float=1.0          # sampling temperature of the votes
     max_steps:int=3                # turns per trajectory
     max_turn_tokens:int=40         # tokens one turn may sample
@@ -87,24 +122,7 @@ class TTRLConfig:
     seed:int=0                     # sampling seeds and LoRA init
     threads:int|None=unhashed(None)  # torch threads while running (None: the kernel's)
 
-    def __post_init__(self):
-        for k, valid in TTRL_CHOICES.items():
-            if getattr(self, k) not in valid:
-                raise ConfigError(f"ttrl.{k}={getattr(self, k)!r} is not valid; valid values: {', '.join(valid)}")
-        for k, valid in (('tasks', TASK_TYPES), ('difficulties', DIFFICULTIES), ('shifts', SHIFTS)):
-            bad = [x for x in getattr(self, k) if x not in valid]
-            if bad or not getattr(self, k):
-                raise ConfigError(f"ttrl.{k} has {bad or 'nothing'}; valid values: {', '.join(valid)}")
-        if not 0 <= self.kappa_low <= self.kappa_high:
-            raise ConfigError(f"ttrl corridor needs 0 <= kappa_low <= kappa_high, got [{self.kappa_low}, "
-                              f"{self.kappa_high}]")
-        if not 0 <= self.rho < 1: raise ConfigError(f"ttrl.rho must be in [0, 1), got {self.rho}")
-        if self.n_votes < self.n_train:
-            raise ConfigError(f"ttrl.n_votes ({self.n_votes}) must be >= ttrl.n_train ({self.n_train})")
-        small = [k for k in ('stream_size', 'queries_per_step', 'n_votes', 'n_train', 'lora_r', 'inner_steps',
-                             'probe_size', 'max_steps', 'max_turn_tokens', 'max_new_tokens', 'k_neighbors')
-                 if getattr(self, k) < 1]
-        if small: raise ConfigError(f"ttrl field(s) {', '.join(small)} must be >= 1")
+    def __post_init__(self): _check_ttrl(self)
 
 # %% ../nbs/17_ttrl.ipynb #5ad6d2db
 TTRL_SCALES = {
