@@ -16,20 +16,20 @@ shipped stage 1; expert-tools reading by choice on held-out size/relation/attrib
 900,000 on, as chapter 14) before training and every EVERY steps. One JSON line goes to
 `experiments/results/compare_thought_probe.jsonl`. Measurements of one seed at tiny, not a tuned optimum.
 """
-import sys, json, time
+import sys, json
 from dataclasses import replace
 from pathlib import Path
 import torch
 import pixelis_nb.cota as cota
-from pixelis_nb.core import get_scale, lr_at
-from pixelis_nb.base import base_config, stage1_checkpoint, stream_rows, collate_rows, base_loss
+from pixelis_nb.core import get_scale
+from pixelis_nb.base import base_config, stage1_checkpoint
 from pixelis_nb.policy import load_policy
 from pixelis_nb.evaluate import held_out
 from pixelis_nb.tools import tool_config
 from pixelis_nb.world import world_config
 from pixelis_nb.cota import cota_config
 sys.path.insert(0, str(Path(__file__).parent))
-from comparison_probe import expert_reading, TASKS
+from comparison_probe import continue_pretraining, TASKS
 
 _evidence, _synthesize = cota.evidence, cota.synthesize
 
@@ -57,29 +57,9 @@ def main(name:str, kw:dict, threads:int=2, every:int=100, per_cell:int=30):
     model, proc = load_policy(stage1_checkpoint(scale)/'policy')   # the first shipped base: stage 1 alone
     wcfg, tcfg = world_config(scale), tool_config(scale, obs_max_frames=cota_config(scale).obs_max_frames)
     samples = held_out(scale, per_cell, 900_000, TASKS)
-    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-    curve = [dict(step=0, secs=0.0, **expert_reading(model, proc, samples, tcfg))]
-    losses, t0, train_secs = [], time.time(), 0.
-    print(json.dumps(curve[-1]), flush=True)
-    for step in range(cfg.steps):
-        t1 = time.time()
-        model.train()
-        for g in opt.param_groups: g['lr'] = lr_at(step, cfg)
-        batch = collate_rows(stream_rows(step, proc, cfg, wcfg, tcfg), proc.tokenizer.pad_token_id)
-        loss = base_loss(model, batch)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.clip)
-        opt.step()
-        opt.zero_grad()
-        losses.append(round(loss.item(), 4))
-        train_secs += time.time() - t1
-        if (step + 1) % every == 0 or step + 1 == cfg.steps:
-            model.eval()
-            curve.append(dict(step=step + 1, secs=round(train_secs, 1), **expert_reading(model, proc, samples, tcfg)))
-            print(json.dumps(curve[-1]), flush=True)
+    trained = continue_pretraining(model, proc, cfg, wcfg, tcfg, samples, every)
     out = dict(name=name, thought=thought, kw=kw, steps=cfg.steps, lr=cfg.lr, chain_tasks=cfg.chain_tasks,
-               n_chain=cfg.n_chain, n_percept=cfg.n_percept, per_cell=per_cell, train_secs=round(train_secs, 1),
-               total_secs=round(time.time() - t0, 1), curve=curve, loss=losses[::10])
+               n_chain=cfg.n_chain, n_percept=cfg.n_percept, per_cell=per_cell, **trained)
     with (Path(__file__).parent/'results'/'compare_thought_probe.jsonl').open('a') as fh:
         fh.write(json.dumps(out) + '\n')
 

@@ -34,15 +34,8 @@ def expert_reading(model, proc, samples, tcfg) -> dict:
         for k in (s.task_type, f'{s.task_type}/{s.difficulty}'): out.setdefault(k, []).append(r.pred == r.answer)
     return {k: round(sum(v) / len(v), 3) for k, v in sorted(out.items())}
 
-def main(name:str, kw:dict, threads:int=1, every:int=200, per_cell:int=30):
-    torch.set_num_threads(threads)
-    scale = get_scale('tiny')
-    cfg = replace(base_config(scale), n_percept=0, n_chain=8, first_seed=7_000_000, lr=5e-4, warmup=20,
-                  min_lr_ratio=1.0, stage_at=[0.0, 0.0], chain_tasks=dict(size=0.5, relation=0.5))
-    cfg = replace(cfg, **kw)
-    model, proc = load_policy(stage1_checkpoint(scale)/'policy')   # the first shipped base: stage 1 alone
-    wcfg, tcfg = world_config(scale), tool_config(scale, obs_max_frames=cota_config(scale).obs_max_frames)
-    samples = held_out(scale, per_cell, 900_000, TASKS)
+def continue_pretraining(model, proc, cfg, wcfg, tcfg, samples, every:int) -> dict:
+    "Continue the base's stream on `model`, read before and every `every` steps: train/total secs, curve, loss."
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     curve, losses, t0 = [dict(step=0, secs=0.0, **expert_reading(model, proc, samples, tcfg))], [], time.time()
     print(json.dumps(curve[-1]), flush=True)
@@ -55,16 +48,28 @@ def main(name:str, kw:dict, threads:int=1, every:int=200, per_cell:int=30):
         loss = base_loss(model, batch)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.clip)
-        opt.step(); opt.zero_grad()
+        opt.step()
+        opt.zero_grad()
         losses.append(round(loss.item(), 4))
         train_secs += time.time() - t1
         if (step + 1) % every == 0 or step + 1 == cfg.steps:
             model.eval()
             curve.append(dict(step=step + 1, secs=round(train_secs, 1), **expert_reading(model, proc, samples, tcfg)))
             print(json.dumps(curve[-1]), flush=True)
+    return dict(train_secs=round(train_secs, 1), total_secs=round(time.time() - t0, 1), curve=curve, loss=losses[::10])
+
+def main(name:str, kw:dict, threads:int=1, every:int=200, per_cell:int=30):
+    torch.set_num_threads(threads)
+    scale = get_scale('tiny')
+    cfg = replace(base_config(scale), n_percept=0, n_chain=8, first_seed=7_000_000, lr=5e-4, warmup=20,
+                  min_lr_ratio=1.0, stage_at=[0.0, 0.0], chain_tasks=dict(size=0.5, relation=0.5))
+    cfg = replace(cfg, **kw)
+    model, proc = load_policy(stage1_checkpoint(scale)/'policy')   # the first shipped base: stage 1 alone
+    wcfg, tcfg = world_config(scale), tool_config(scale, obs_max_frames=cota_config(scale).obs_max_frames)
+    samples = held_out(scale, per_cell, 900_000, TASKS)
+    trained = continue_pretraining(model, proc, cfg, wcfg, tcfg, samples, every)
     out = dict(name=name, kw=kw, steps=cfg.steps, lr=cfg.lr, chain_tasks=cfg.chain_tasks, n_chain=cfg.n_chain,
-               n_percept=cfg.n_percept, per_cell=per_cell, train_secs=round(train_secs, 1),
-               total_secs=round(time.time() - t0, 1), curve=curve, loss=losses[::10])
+               n_percept=cfg.n_percept, per_cell=per_cell, **trained)
     f = Path(__file__).parent/'results'/'comparison_probe.jsonl'
     with f.open('a') as fh: fh.write(json.dumps(out) + '\n')
 

@@ -209,6 +209,19 @@ def recipe_key(scale, cfg:BaseConfig|None=None, cfg2:BaseConfig|None=None) -> di
     if cfg2.steps == 0: return k1
     return dict(stage1=config_hash(k1), base2=replace(cfg2, eval_per_cell=0, eval_seed=0), version=RECIPE_VERSION)
 
+# %% ../nbs/13b_base.ipynb #aca96486
+def _base_step(fmodel, fopt, fabric, proc, step:int, cfg:BaseConfig, wcfg, tcfg) -> float:
+    "One optimizer step on this rank's share of the stream's rows for `step`; returns its loss."
+    for g in fopt.param_groups: g['lr'] = lr_at(step, cfg)
+    rows = stream_rows(step, proc, cfg, wcfg, tcfg)[fabric.global_rank::fabric.world_size]   # this rank's share
+    batch = fabric.to_device(collate_rows(rows, proc.tokenizer.pad_token_id))
+    loss = base_loss(fmodel, batch)
+    fabric.backward(loss)
+    fabric.clip_gradients(fmodel, fopt, max_norm=cfg.clip)
+    fopt.step()
+    fopt.zero_grad()
+    return float(loss.detach())
+
 # %% ../nbs/13b_base.ipynb #33e6c30b
 def pretrain(scale, cfg:BaseConfig|None=None,
              ckpt_dir:str|Path|None=None,   # resume checkpoints go (and resume comes) from here
@@ -237,15 +250,7 @@ def pretrain(scale, cfg:BaseConfig|None=None,
     save = ckpt_dir is not None and fabric.is_global_zero   # one writer: rank 0 saves for every rank
     t0 = time.time()
     for step in progress(range(start, cfg.steps if until is None else min(cfg.steps, until)), desc='base'):
-        for g in fopt.param_groups: g['lr'] = lr_at(step, cfg)
-        rows = stream_rows(step, proc, cfg, wcfg, tcfg)[fabric.global_rank::fabric.world_size]   # this rank's share
-        batch = fabric.to_device(collate_rows(rows, proc.tokenizer.pad_token_id))
-        loss = base_loss(fmodel, batch)
-        fabric.backward(loss)
-        fabric.clip_gradients(fmodel, fopt, max_norm=cfg.clip)
-        fopt.step()
-        fopt.zero_grad()
-        hist['loss'].append(float(loss.detach()))
+        hist['loss'].append(_base_step(fmodel, fopt, fabric, proc, step, cfg, wcfg, tcfg))
         hist['secs'].append(round(time.time() - t0, 3))
         t0 = time.time()
         if save and cfg.ckpt_every and (step + 1) % cfg.ckpt_every == 0:

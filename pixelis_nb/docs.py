@@ -119,6 +119,7 @@ img{max-width:100%} table{border-collapse:collapse} td,th{border:1px solid #ddd;
 .description{color:#555;font-style:italic}
 """
 
+# %% ../nbs/91_docs.ipynb #1c2edb33
 _MATHJAX = """<script type="text/x-mathjax-config">
 MathJax.Hub.Config({showMathMenu: false, messageStyle: "none",
   tex2jax: {inlineMath: [["$", "$"], ["\\\\(", "\\\\)"]], displayMath: [["$$", "$$"], ["\\\\[", "\\\\]"]],
@@ -127,6 +128,7 @@ MathJax.Hub.Config({showMathMenu: false, messageStyle: "none",
                linebreaks: {automatic: true}}});
 </script><script src="mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full"></script>"""
 
+# %% ../nbs/91_docs.ipynb #8c38c8b1
 def page_html(title:str, description:str, body:str, nav:str) -> str:
     "A full, self-contained HTML page."
     from pygments.formatters import HtmlFormatter
@@ -135,6 +137,7 @@ def page_html(title:str, description:str, body:str, nav:str) -> str:
             f'<style>{css}</style>{_MATHJAX}</head><body><nav>{nav}</nav><main><h1>{html.escape(title)}</h1>'
             f'<p class="description">{html.escape(description)}</p>{body}</main></body></html>')
 
+# %% ../nbs/91_docs.ipynb #0a6b412a
 def nav_html(pages:list[tuple[str, str, str]], active:str) -> str:
     "The sidebar: pages as (section, title, href), grouped by section."
     out, sec = ['<h2><a href="index.html">pixelis_nb</a></h2>'], None

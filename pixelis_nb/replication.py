@@ -297,15 +297,18 @@ def fixture_questions(objs:list[dict]) -> list[dict]:
                  a=yn(a['shape'] == z['shape']), fns=['scene', 'unique', 'query_shape', 'scene', 'relate', 'unique',
                  'query_shape', 'equal_shape'], types=('logical', 'rel', 'sameShape'), qtype='do the')]
 
-# %% ../nbs/27_replication.ipynb #2a310f92
+# %% ../nbs/27_replication.ipynb #f91620bd
 def _program(fns:list[str]) -> list[dict]:
     "A CLEVR v1.0 program: a chain of {function, inputs, value_inputs} (values left empty in fixtures)."
     return [dict(function=f, inputs=[i - 1] if i else [], value_inputs=[]) for i, f in enumerate(fns)]
 
+# %% ../nbs/27_replication.ipynb #fc2f4521
 def _jpg(path:Path, img:np.ndarray):
+    "Write an RGB image as a JPEG of quality 95, making its folder."
     path.parent.mkdir(parents=True, exist_ok=True)
     cv2.imwrite(str(path), cv2.cvtColor(img, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 95])
 
+# %% ../nbs/27_replication.ipynb #2a310f92
 def write_fixtures(root:str|Path, n_images:int=4, seed:int=0) -> Path:
     "CLEVR, GQA and VQAv2 fixtures under `root` in the released layouts: `n_images` scenes, five questions each."
     root, rng = Path(root), np.random.default_rng(seed)

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 # %% auto #0
-__all__ = ['REWARD_CHOICES', 'REWARD_SCALES', 'REWARD_TERMS', 'RewardConfig', 'reward_config', 'canonical_answer',
-           'last_call_failed', 'task_reward', 'malformed', 'format_reward', 'step_spans', 'call_ok', 'StepEmbeddings',
-           'pool_steps', 'step_embeddings', 'RunningStats', 'CuriosityModel', 'Curiosity', 'curiosity_rewards',
-           'coherence_band', 'adjacent_cosines', 'coherence_reward', 'efficiency_reward', 'tool_call_rate', 'Rewards',
-           'total_rewards']
+__all__ = ['REWARD_CHOICES', 'REWARD_SCALES', 'REWARD_TERMS', 'RewardWeights', 'CuriosityKnobs', 'RewardConfig', 'reward_config',
+           'canonical_answer', 'last_call_failed', 'task_reward', 'malformed', 'format_reward', 'step_spans', 'call_ok',
+           'StepEmbeddings', 'pool_steps', 'step_embeddings', 'RunningStats', 'CuriosityModel', 'Curiosity',
+           'curiosity_rewards', 'coherence_band', 'adjacent_cosines', 'coherence_reward', 'efficiency_reward',
+           'tool_call_rate', 'Rewards', 'total_rewards']
 
 # %% ../nbs/15_rewards.ipynb #4d497d2f
 import torch
@@ -29,10 +29,10 @@ REWARD_CHOICES = dict(efficiency_mode=('calls', 'tokens'), state_pool=('mean', '
                       coherence_on=('action', 'state'), coherence_shape=('linear', 'squared'),
                       curiosity_norm=('z', 'std'), curiosity_agg=('sum', 'mean'), stats=('welford', 'ema'))
 
-# %% ../nbs/15_rewards.ipynb #713921e5
+# %% ../nbs/15_rewards.ipynb #89ab085d
 @dataclass
-class RewardConfig:
-    "Weights and knobs of Phase 2's reward: task, format, curiosity, coherence, efficiency."
+class RewardWeights:
+    "The terms' weights and the task and format terms' knobs."
     w_task:float=1.0              # weight of the task reward (exact match)
     w_format:float=1.0            # weight of the format penalty
     w_curiosity:float=0.3         # weight of the curiosity bonus
@@ -42,6 +42,11 @@ class RewardConfig:
     malformed_penalty:float=0.5   # p_mal: no answer, or a stop other than 'answer' (unclosed turn, budgets)
     tool_error_penalty:float=0.1  # p_err: per entry of `traj.tool_errors` (bad turns, bad calls)
     format_cap:float=1.0          # kappa: the format penalty is at most this
+
+# %% ../nbs/15_rewards.ipynb #6a9ab2f8
+@dataclass
+class CuriosityKnobs:
+    "The curiosity bonus: its scale, its models, the normalisation of its error, and the states it reads."
     eta:float=0.5                 # curiosity scale
     inverse_mix:float=0.2         # m: curiosity loss (1-m) forward + m inverse
     emb_dim:int=32                # size of the curiosity features phi
@@ -55,6 +60,11 @@ class RewardConfig:
     stats_momentum:float=0.99     # ema: mean <- momentum * mean + (1 - momentum) * batch mean
     state_pool:str='mean'         # state: mean over the context before the turn, or its last token
     obs_pool:str='all'            # next observation: all its tokens, or its image tokens when it has any
+
+# %% ../nbs/15_rewards.ipynb #713921e5
+@dataclass
+class RewardConfig(CuriosityKnobs, RewardWeights):
+    "Weights and knobs of Phase 2's reward: task, format, curiosity, coherence, efficiency."
     coherence_on:str='action'     # adjacent embeddings compared: turns (action) or states
     coherence_low:float=0.1       # l: below, adjacent steps are disconnected
     coherence_high:float=0.9      # h: above, the policy is stuck repeating itself

@@ -58,6 +58,7 @@ class SAEConfig:
         if self.normalize not in NORMALIZE:
             raise ValueError(f"unknown sae normalize {self.normalize!r}; valid: {', '.join(NORMALIZE)}")
 
+# %% ../nbs/23_sae.ipynb #0cb0cfde
 SAE_SCALES = {
     'nano':  dict(steps=40, batch_size=256, warmup=4, dead_steps=10, median_rows=1024, ckpt_every=20),
     'tiny':  dict(train_per_cell=100),
@@ -186,6 +187,7 @@ def _batches(data, cfg:SAEConfig, start:int):
         g = torch.Generator().manual_seed(cfg.seed * 1_000_003 + step)
         yield data[torch.randint(len(data), (cfg.batch_size,), generator=g)]
 
+# %% ../nbs/23_sae.ipynb #3a173b5f
 def _head(data, n:int) -> torch.Tensor:
     "Up to `n` rows to initialise from: a seeded random subset of a tensor, or an iterable's first batches."
     if torch.is_tensor(data): return data[torch.randperm(len(data), generator=torch.Generator().manual_seed(0))[:n]]
@@ -194,6 +196,23 @@ def _head(data, n:int) -> torch.Tensor:
         rows.append(b)
         if sum(map(len, rows)) >= n: break
     return torch.cat(rows)[:n]
+
+# %% ../nbs/23_sae.ipynb #58a3f97a
+def _sae_start(sae:SAE, opt, data, cfg:SAEConfig, ckpt_dir) -> tuple[int, dict]:
+    "Where training starts: a checkpoint's step and history (resume), or step 0 with `sae` set from a sample of `data`."
+    if ckpt_dir is not None and (Path(ckpt_dir)/'state.json').exists():
+        st = load_checkpoint(ckpt_dir, sae, opt)
+        return st['step'], st['history']
+    init_from_sample(sae, _head(data, cfg.median_rows))
+    return 0, {k: [] for k in ('loss', 'mse', 'aux', 'l0', 'dead_fraction', 'secs')}
+
+# %% ../nbs/23_sae.ipynb #92d7aaa7
+def _log_step(hist:dict, out:dict, sae:SAE, cfg:SAEConfig, fabric):
+    "Append a step's loss, mse, aux and l0 (their means over the ranks) and dead fraction to `hist`."
+    logged = torch.stack([out[k].detach() for k in ('loss', 'mse', 'aux', 'l0')])
+    if fabric.world_size > 1: logged = fabric.all_reduce(logged, reduce_op='mean')   # the means over the ranks
+    for k, v in zip(('loss', 'mse', 'aux', 'l0'), logged.tolist()): hist[k].append(v)
+    hist['dead_fraction'].append((sae.since_fired > cfg.dead_steps).float().mean().item())
 
 # %% ../nbs/23_sae.ipynb #a9ecb1b4
 def train_sae(data,                          # activations [n, d_in], or a re-iterable of [batch, d_in] tensors
@@ -209,11 +228,7 @@ def train_sae(data,                          # activations [n, d_in], or a re-it
     if d != cfg.d_in: raise ValueError(f"activations have width {d}, but SAEConfig.d_in is {cfg.d_in}")
     sae = SAE(cfg)
     opt = torch.optim.Adam(sae.parameters(), lr=cfg.lr)
-    start, hist = 0, {k: [] for k in ('loss', 'mse', 'aux', 'l0', 'dead_fraction', 'secs')}
-    if ckpt_dir is not None and (Path(ckpt_dir)/'state.json').exists():
-        st = load_checkpoint(ckpt_dir, sae, opt)
-        start, hist = st['step'], st['history']
-    else: init_from_sample(sae, _head(data, cfg.median_rows))
+    start, hist = _sae_start(sae, opt, data, cfg, ckpt_dir)
     fabric = fabric or make_fabric()
     R = fabric.world_size
     floss, fopt = fabric.setup(SAELoss(sae, all_ranks=R > 1), opt)   # shares sae's parameters; DDP wraps its forward
@@ -232,10 +247,7 @@ def train_sae(data,                          # activations [n, d_in], or a re-it
         fopt.step()
         normalize_decoder(sae)
         step += 1
-        logged = torch.stack([out[k].detach() for k in ('loss', 'mse', 'aux', 'l0')])
-        if R > 1: logged = fabric.all_reduce(logged, reduce_op='mean')   # the means over the ranks
-        for k, v in zip(('loss', 'mse', 'aux', 'l0'), logged.tolist()): hist[k].append(v)
-        hist['dead_fraction'].append((sae.since_fired > cfg.dead_steps).float().mean().item())
+        _log_step(hist, out, sae, cfg, fabric)
         hist['secs'].append(time.perf_counter() - t0)
         if ckpt_dir is not None and step % cfg.ckpt_every == 0 and fabric.is_global_zero:
             save_checkpoint(ckpt_dir, sae, opt, step, hist)
