@@ -758,9 +758,9 @@ def _resolve_query(sc:Scene, query:str) -> tuple:
     raise ValueError(f'temporal query {query!r} names no single event')
 
 # %% ../nbs/01_world.ipynb #3fdbff8d
-def run_expert(sample:Sample, program:list|None=None) -> str:
-    "The answer implied by executing `program` (default: the sample's) on the ground-truth geometry."
-    sc, m = sample.scene, sample.meta
+def _play(sample:Sample, program:list|None=None) -> tuple:
+    "Execute `program` (default: the sample's) on the ground truth: (view, segments, texts, tracked id, event span)."
+    sc = sample.scene
     H, W = sc.hw
     view, segs, texts, tracked, span = (0, 0, W, H), [], [], None, None
     for st in (sample.program if program is None else program):
@@ -794,6 +794,14 @@ def run_expert(sample:Sample, program:list|None=None) -> str:
                 segs[-1][0] if st.op == 'segment' else tracked if st.op in ('track', 'temporal') else st.target
         ) != st.target:
             raise ValueError(f'{st} resolved to another object than its target {st.target}')
+    return view, segs, texts, tracked, span
+
+# %% ../nbs/01_world.ipynb #e70e5676
+def run_expert(sample:Sample, program:list|None=None) -> str:
+    "The answer implied by executing `program` (default: the sample's) on the ground-truth geometry."
+    sc, m = sample.scene, sample.meta
+    H, W = sc.hw
+    view, segs, texts, tracked, span = _play(sample, program)
     task = sample.task_type
     if task == 'attribute':
         fit = [o for o in sc.objects
