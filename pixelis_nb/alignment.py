@@ -173,6 +173,7 @@ def make_alignment_extra_loss(cfg:AlignmentConfig|None=None, # knobs
     "An `extra_loss(logits, batch)` callback adding `lambda_fair * OT` to a detector's BCE."
     cfg = cfg or AlignmentConfig()
     def extra_loss(logits, batch, *args, **kwargs):
+        if cfg.lambda_fair == 0: return logits.new_zeros(())   # the sampler alone: skip the solver
         return alignment_loss(logits, batch[label_key], batch[group_key], cfg)
     return extra_loss
 

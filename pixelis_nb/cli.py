@@ -8,7 +8,8 @@ import argparse, sys, platform, importlib, os, json
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['tool_backends', 'info', 'format_info', 'add_eval_parser', 'make_parser', 'book_overrides', 'main']
+__all__ = ['tool_backends', 'info', 'format_info', 'add_eval_parser', 'add_fairness_parser', 'fairness_command', 'make_parser',
+           'book_overrides', 'main']
 
 # %% ../nbs/92_cli.ipynb #6d102ba1
 from .core import SCALE_NAMES, ConfigError, check_overrides, load_overrides
@@ -64,6 +65,37 @@ def add_eval_parser(sub):
                    help='e.g. --set bench.max_side=512')
     return e
 
+# %% ../nbs/92_cli.ipynb #f92a0002
+def add_fairness_parser(sub):
+    "`pixelis fairness`: train and audit one Part III row on local annotated images (chapter 35)."
+    f = sub.add_parser('fairness', help='train one fairness row on local annotated faces and audit it (chapter 35)')
+    f.add_argument('--data', required=True, help='annotation folder (PG-FDD or AI-Face layout) or one CSV')
+    f.add_argument('--images', help="folder the CSVs' image paths are relative to (default: each CSV's folder)")
+    f.add_argument('--test', help='test annotations (folder or CSV; default: the test split of --data)')
+    f.add_argument('--method', default='Ori', help='Ori, Reweight, +Sampler, +GDA or +GDA+SFD')
+    f.add_argument('--seed', type=int, default=0)
+    f.add_argument('--steps', type=int, help="training steps (default: the scale's)")
+    f.add_argument('--scale', default='tiny', choices=SCALE_NAMES, help='detector, training and image size')
+    f.add_argument('--threshold', type=float, default=0.5)
+    f.add_argument('--out', help='also write the audit as JSON to this file')
+    return f
+
+def fairness_command(a:argparse.Namespace) -> int:
+    "Run `pixelis fairness`: 0 on success, 2 with one line on stderr when files or arguments are wrong."
+    from pixelis_nb.fairness import load_fairness_data, fairness_on_files
+    from pixelis_nb.faces import face_config
+    try:
+        tr, te, note = load_fairness_data(a.data, a.test, a.images, face_config(a.scale).image_size, a.seed)
+        _, tab = fairness_on_files(tr, te, a.method, a.seed, a.scale, a.steps, a.threshold)
+    except (FileNotFoundError, ValueError) as e:
+        print(f'pixelis fairness: error: {e}', file=sys.stderr)
+        return 2
+    if note: print(f'note: {note}')
+    print(f'{a.method}: trained on {len(tr)} images, audited on {len(te)}')
+    print(tab[['AUC', 'ACC', 'F_FPR', 'F_MEO', 'es_AUC', 'undefined']].round(4).to_string())
+    if a.out: Path(a.out).write_text(json.dumps(json.loads(tab.to_json(orient='index')), indent=1))
+    return 0
+
 # %% ../nbs/92_cli.ipynb #d1157bb6
 def make_parser() -> argparse.ArgumentParser:
     "The `pixelis` argument parser."
@@ -106,6 +138,7 @@ def make_parser() -> argparse.ArgumentParser:
     r.add_argument('--ship', action='store_true',
                    help='score the checkpoint and copy it with its manifest into pixelis_nb/weights/')
     add_eval_parser(sub)
+    add_fairness_parser(sub)
     return p
 
 # %% ../nbs/92_cli.ipynb #12c928a3
@@ -145,6 +178,7 @@ def main(argv:list[str]|None=None) -> int:
         m = load_manifest(path)
         print(f"base policy: {path} (recipe {m['config_hash']}, {m['steps']} steps, {m['wall_secs']} s)")
         return 0
+    if a.cmd == 'fairness': return fairness_command(a)
     if a.cmd == 'eval':
         from pixelis_nb.benchmarks import run_eval
         try:
@@ -158,6 +192,13 @@ def main(argv:list[str]|None=None) -> int:
         return 0
     if a.model and not Path(a.model).exists():
         print(f'pixelis: checkpoint path not found: {a.model}', file=sys.stderr)
+        return 2
+    if a.model and not (Path(a.model)/'config.json').exists():
+        print(f'pixelis: {a.model} has no config.json: not a transformers checkpoint directory', file=sys.stderr)
+        return 2
+    if a.scale == 'paper' and not (a.model or a.config or any(o.startswith('model_path=') for o in a.overrides)):
+        print('pixelis: the paper scale needs a local Qwen3-VL checkpoint: pass --model /path/to/Qwen3-VL-8B-Instruct',
+              file=sys.stderr)
         return 2
     try:
         res = run_book(a.scale, a.only, a.out, a.config, book_overrides(a), timeout=a.timeout, store=a.store,

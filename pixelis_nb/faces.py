@@ -4,15 +4,17 @@
 
 # %% ../nbs/30_faces.ipynb #c4597211
 from __future__ import annotations
-import math, json, time
+import math, json, time, os
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['GENDER_NAMES', 'SKIN_NAMES', 'RACE_NAMES', 'GROUP_NAMES', 'SKIN_RGB', 'FACE_SCALES', 'SPLITS', 'DEMOGRAPHIC_COLUMNS',
-           'group_id', 'FaceConfig', 'face_config', 'make_identity', 'sample_pose', 'render_face', 'trace_visibility',
-           'swap_face', 'split_identities', 'generate_split', 'FaceDataset', 'face_dataset_dir', 'make_face_dataset',
-           'trace_energy_by_group', 'load_annotation_csv', 'real_face_dataset']
+__all__ = ['GENDER_NAMES', 'SKIN_NAMES', 'RACE_NAMES', 'GROUP_NAMES', 'SKIN_RGB', 'FACE_SCALES', 'FACE_PRESETS', 'SPLITS',
+           'FACE_DOMAINS', 'DEMOGRAPHIC_COLUMNS', 'AI_FACE_COLUMNS', 'ANNOTATION_FORMATS', 'INTERSEC_NAMES',
+           'ANNOTATION_LAYOUTS', 'group_id', 'FaceConfig', 'face_config', 'make_identity', 'sample_pose', 'render_face',
+           'trace_visibility', 'swap_face', 'split_identities', 'jpeg_roundtrip', 'generate_split', 'FaceDataset',
+           'face_dataset_dir', 'make_face_dataset', 'trace_energy_by_group', 'domain_config', 'domain_test_set',
+           'skin_counterfactual', 'annotation_format', 'load_annotation_csv', 'annotation_split', 'real_face_dataset']
 
 # %% ../nbs/30_faces.ipynb #d98d5d74
 import numpy as np
@@ -53,6 +55,12 @@ class FaceConfig:
     upsample_blur:float=0.5        # mix of the down/up-sampled donor at visibility 1
     noise:float=0.03               # sensor noise std (all images)
     donor_same_gender:bool=False   # restrict donors to the target's gender
+    fake_rate:tuple=(0.5,) * 8     # share of fakes among a group's training images (val and test stay at 0.5)
+    tone_pull:float=0.0            # pull of a fake's swapped region toward `pull_tone`'s skin colour (0: none)
+    pull_tone:int=3                # the skin tone the forgery pipeline's colour transfer drifts toward
+    upsample_interp:str='nearest'  # up-sampling of the low-resolution donor: 'nearest' or 'linear'
+    jpeg_quality:int=0             # JPEG-compress every image at this quality, 1..100 (0: no compression)
+    eval_group_weights:tuple=(1.0,) * 8  # relative val/test identities per group (0: the group is absent)
     seed:int=0                     # generator seed (splits, identities, frames)
 
 FACE_SCALES = {
@@ -62,9 +70,18 @@ FACE_SCALES = {
     'paper': dict(image_size=128, ids_per_group=400, eval_ids_per_group=60, images_per_identity=10),
 }
 
-def face_config(scale:Scale|str|None=None, **kw) -> FaceConfig:
-    "The `FaceConfig` for a scale (section `faces` of the overrides)."
-    return configure(FaceConfig, 'faces', FACE_SCALES, scale, **kw)
+FACE_PRESETS = {
+    'evidence_limited': {},   # the defaults above: faint traces on dark tones, few such identities
+    'shortcut': dict(skin_visibility=(1.0,) * 4, gender_visibility=(1.0, 1.0), artefact_strength=0.5,
+                     fake_rate=(0.2, 0.35, 0.65, 0.8) * 2, tone_pull=0.4),
+}
+
+def face_config(scale:Scale|str|None=None, preset:str='evidence_limited', **kw) -> FaceConfig:
+    "The `FaceConfig` of a scale and a preset (section `faces` of the overrides has the last word, then `kw`)."
+    if preset not in FACE_PRESETS:
+        raise ValueError(f"unknown preset {preset!r}; valid presets: {', '.join(FACE_PRESETS)}")
+    per_scale = {k: {**v, **FACE_PRESETS[preset]} for k, v in FACE_SCALES.items()}
+    return configure(FaceConfig, 'faces', per_scale, scale, **kw)
 
 # %% ../nbs/30_faces.ipynb #509e82e8
 def make_identity(rng:np.random.Generator, # random source
@@ -152,10 +169,10 @@ def swap_face(target:np.ndarray, # HxWx3 float, the target frame
     mu_t, mu_d = (target * a).sum((0, 1)) / w, (donor * a).sum((0, 1)) / w
     d = rng.normal(size=3)
     d /= np.linalg.norm(d) + 1e-8
-    x = donor - mu_d + mu_t + vis * cfg.color_shift * d
+    x = donor - mu_d + mu_t + vis * cfg.color_shift * d + cfg.tone_pull * (SKIN_RGB[cfg.pull_tone] - mu_t)
     h, wd = x.shape[:2]
-    lo = cv2.resize(cv2.resize(x, (wd // 2, h // 2), interpolation=cv2.INTER_AREA), (wd, h),
-                    interpolation=cv2.INTER_NEAREST)
+    up = cv2.INTER_NEAREST if cfg.upsample_interp == 'nearest' else cv2.INTER_LINEAR
+    lo = cv2.resize(cv2.resize(x, (wd // 2, h // 2), interpolation=cv2.INTER_AREA), (wd, h), interpolation=up)
     beta = min(1.0, vis * cfg.upsample_blur)
     x = (1 - beta) * x + beta * lo
     ii, jj = np.indices((h, wd))
@@ -169,25 +186,38 @@ SPLITS = ('train', 'val', 'test')
 def split_identities(cfg:FaceConfig, split:str) -> list[tuple[int, int]]:
     "(gender, skin) of each identity of a split."
     if split not in SPLITS: raise ValueError(f"unknown split {split!r}; valid splits: {', '.join(SPLITS)}")
-    if len(cfg.group_weights) != 8:
-        raise ValueError(f"group_weights needs 8 values (4*gender+skin), got {len(cfg.group_weights)}")
+    for name in ('group_weights', 'eval_group_weights', 'fake_rate'):
+        v = getattr(cfg, name)
+        if len(v) != 8: raise ValueError(f"{name} needs 8 values (4*gender+skin), got {len(v)}")
+        if min(v) < 0 or (name == 'fake_rate' and max(v) > 1):
+            raise ValueError(f"{name} values must lie in {'[0, 1]' if name == 'fake_rate' else '[0, inf)'}: {v}")
     out = []
     for k in range(8):
         n = (max(cfg.min_ids, round(cfg.ids_per_group * cfg.group_weights[k])) if split == 'train'
-             else cfg.eval_ids_per_group)
+             else round(cfg.eval_ids_per_group * cfg.eval_group_weights[k]))
         out += [(k // 4, k % 4)] * n
     return out
+
+# %% ../nbs/30_faces.ipynb #f3a1c0de
+def jpeg_roundtrip(img:np.ndarray, quality:int) -> np.ndarray:
+    "An HxWx3 uint8 RGB image after JPEG encoding and decoding at `quality` (1..100)."
+    ok, buf = cv2.imencode('.jpg', img[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, int(quality)])
+    return cv2.imdecode(buf, cv2.IMREAD_COLOR)[..., ::-1]
 
 # %% ../nbs/30_faces.ipynb #8a446a89
 def generate_split(cfg:FaceConfig, split:str) -> dict[str, np.ndarray]:
     "Images (N,H,W,3 uint8) and labels, gender, skin, group, identity, visibility arrays of one split."
+    if cfg.upsample_interp not in ('nearest', 'linear'):
+        raise ValueError(f"unknown upsample_interp {cfg.upsample_interp!r}; valid: nearest, linear")
+    if not 0 <= cfg.jpeg_quality <= 100: raise ValueError(f"jpeg_quality must be 0..100, got {cfg.jpeg_quality}")
     spec = split_identities(cfg, split)
     rng = np.random.default_rng([cfg.seed, SPLITS.index(split)])
     ids = [make_identity(rng, g, s) for g, s in spec]
     base = {'train': 0, 'val': 1_000_000, 'test': 2_000_000}[split]
     rows = {k: [] for k in ('image', 'label', 'gender', 'skin', 'group', 'identity', 'visibility')}
     def add(img, lab, ident, i, vis):
-        rows['image'].append((img * 255 + 0.5).astype(np.uint8))
+        u8 = (img * 255 + 0.5).astype(np.uint8)
+        rows['image'].append(jpeg_roundtrip(u8, cfg.jpeg_quality) if cfg.jpeg_quality else u8)
         rows['label'].append(lab)
         rows['gender'].append(ident['gender'])
         rows['skin'].append(ident['skin'])
@@ -197,10 +227,15 @@ def generate_split(cfg:FaceConfig, split:str) -> dict[str, np.ndarray]:
     for i, ident in enumerate(ids):
         donors = [j for j, d in enumerate(ids) if j != i
                   and (not cfg.donor_same_gender or d['gender'] == ident['gender'])]
-        for _ in range(cfg.images_per_identity):
-            pose = sample_pose(rng)
-            real, _ = render_face(ident, pose, cfg.image_size)
-            add(np.clip(real + rng.normal(0, cfg.noise, real.shape), 0, 1), 0, ident, i, 0.0)
+        n_fake = (round(2 * cfg.images_per_identity * cfg.fake_rate[group_id(ident['gender'], ident['skin'])])
+                  if split == 'train' else cfg.images_per_identity)
+        n_real = 2 * cfg.images_per_identity - n_fake
+        for j in range(max(n_real, n_fake)):
+            if j < n_real:
+                pose = sample_pose(rng)
+                real, _ = render_face(ident, pose, cfg.image_size)
+                add(np.clip(real + rng.normal(0, cfg.noise, real.shape), 0, 1), 0, ident, i, 0.0)
+            if j >= n_fake: continue
             pose = sample_pose(rng)
             tgt, inner = render_face(ident, pose, cfg.image_size)
             don, _ = render_face(ids[rng.choice(donors)], pose, cfg.image_size)
@@ -277,74 +312,167 @@ def trace_energy_by_group(cfg:FaceConfig, n:int=24, seed:int=7) -> np.ndarray:
         out[k] = np.mean(e)
     return out
 
+# %% ../nbs/30_faces.ipynb #a7c10004
+FACE_DOMAINS = {
+    'smooth_swap': dict(seam=0.0, checker=0.0, upsample_interp='linear', upsample_blur=1.0, tone_pull=0.0,
+                        eval_group_weights=(1, 1, 1, 0, 1, 1, 1, 1)),
+    'jpeg': dict(jpeg_quality=40, eval_group_weights=(1, 1, 1, 1, 0, 1, 1, 1)),
+}
+
+def domain_config(cfg:FaceConfig, domain:str) -> FaceConfig:
+    "The world of `cfg` shifted to a held-out domain of `FACE_DOMAINS`."
+    if domain not in FACE_DOMAINS:
+        raise ValueError(f"unknown domain {domain!r}; valid domains: {', '.join(FACE_DOMAINS)}")
+    from dataclasses import replace
+    return replace(cfg, **FACE_DOMAINS[domain])
+
+def domain_test_set(cfg:FaceConfig, domain:str, store:ArtifactStore|None=None) -> FaceDataset:
+    "The test split of a held-out domain (built once and cached)."
+    dcfg = domain_config(cfg, domain)
+    def build(d:Path):
+        a = generate_split(dcfg, 'test')
+        save_tensors({k: torch.from_numpy(v) for k, v in a.items()}, d/'test.safetensors', metadata={'split': 'test'})
+    t = load_tensors((store or ArtifactStore()).get_or_create('faces-domain', asdict(dcfg), build)/'test.safetensors')
+    return FaceDataset(t['label'], t['gender'], t['skin'], t['identity'], images=t['image'], visibility=t['visibility'])
+
+# %% ../nbs/30_faces.ipynb #a7c10007
+def skin_counterfactual(cfg:FaceConfig, n:int=64, tones:tuple=(0, 3), seed:int=11) -> np.ndarray:
+    "Real frames [len(tones), n, H, W, 3] uint8: the same identities, poses and noise, only the skin tone changed."
+    rng = np.random.default_rng(seed)
+    out = np.zeros((len(tones), n, cfg.image_size, cfg.image_size, 3), np.uint8)
+    for i in range(n):
+        ident, pose = make_identity(rng, int(rng.integers(2)), tones[0]), sample_pose(rng)
+        jitter = ident['skin_rgb'] - SKIN_RGB[tones[0]]
+        noise = rng.normal(0, cfg.noise, (cfg.image_size, cfg.image_size, 3))
+        for t, tone in enumerate(tones):
+            img, _ = render_face(dict(ident, skin=tone, skin_rgb=np.clip(SKIN_RGB[tone] + jitter, 0, 1)), pose,
+                                 cfg.image_size)
+            out[t, i] = (np.clip(img + noise, 0, 1) * 255 + 0.5).astype(np.uint8)
+    return out
+
 # %% ../nbs/30_faces.ipynb #e3bed3c1
-DEMOGRAPHIC_COLUMNS = ('ismale', 'isasian', 'iswhite', 'isblack', 'intersec_label', 'spe_label')
+DEMOGRAPHIC_COLUMNS = ('ismale', 'isasian', 'iswhite', 'isblack', 'intersec_label')   # PG-FDD layout
+AI_FACE_COLUMNS = ('Image Path', 'Ground Truth Gender', 'Ground Truth Race', 'Intersection', 'Target')
+ANNOTATION_FORMATS = ('pg_fdd', 'ai_face')
+INTERSEC_NAMES = tuple(f'{g}-{r}' for g in ('male', 'female') for r in RACE_NAMES)  # code = 4*(1-ismale) + race
+
+def annotation_format(columns) -> str:
+    "Which published layout a CSV header is: 'pg_fdd' (`img_path`, `ismale`, ...) or 'ai_face' (`Image Path`, ...)."
+    cols = set(map(str, columns))
+    if 'Image Path' in cols or 'Ground Truth Gender' in cols: return 'ai_face'
+    if cols & {'img_path', 'ismale', 'isasian', 'iswhite', 'isblack'}: return 'pg_fdd'
+    raise ValueError(f"unrecognised annotation layout (columns {', '.join(sorted(cols))}); expected the PG-FDD "
+                     f"columns img_path,{','.join(DEMOGRAPHIC_COLUMNS)} or the AI-Face columns "
+                     f"{', '.join(AI_FACE_COLUMNS)}")
 
 def _intersec_ok(v, gender:int, race:int) -> bool:
-    "Does an `intersec_label` value agree with the one-hot columns (strings) or lie in 0..7 (ints)?"
+    "Does an intersection code (0..7, or a string like `male-asian`) agree with the attribute columns?"
     s = str(v).strip().lower()
-    if s.lstrip('-').isdigit(): return 0 <= int(s) <= 7
+    if s.replace('.0', '').lstrip('-').isdigit(): return int(float(s)) == 4 * (1 - gender) + race
     if '-' not in s: return False
     g, r = s.split('-', 1)
     return (g in ('male', 'nonmale', 'female') and r in RACE_NAMES and (g == 'male') == bool(gender)
             and RACE_NAMES.index(r) == race)
 
+# %% ../nbs/30_faces.ipynb #a7c10031
+def _flag(v, where:str, col:str) -> int:
+    "A one-hot cell: 1 is set; -1 or 0 is unset; anything else is an error naming the row."
+    s = str(v).strip()
+    if pd.isna(v) or s not in ('1', '1.0', '-1', '-1.0', '0', '0.0'):
+        raise ValueError(f"{where}: {col}={v!r} is not 1, -1 or 0")
+    return int(float(s) == 1)
+
+def _binary(v, where:str, col:str) -> int:
+    "A 0/1 cell (label, target, gender)."
+    if str(v).strip() not in ('0', '1', '0.0', '1.0'): raise ValueError(f"{where}: {col}={v!r} is not 0 or 1")
+    return int(float(v))
+
+def _row_pg_fdd(r:dict, where:str, label_col:str) -> tuple[int, int, int]:
+    f = {c: _flag(r[c], where, c) for c in DEMOGRAPHIC_COLUMNS[:4]}
+    n_race = f['isasian'] + f['iswhite'] + f['isblack']
+    if n_race > 1: raise ValueError(f"{where}: more than one of isasian, iswhite, isblack is set")
+    race = 3 if n_race == 0 else [f['isasian'], f['iswhite'], f['isblack']].index(1)
+    if not _intersec_ok(r['intersec_label'], f['ismale'], race):
+        raise ValueError(f"{where}: unknown or inconsistent intersec_label={r['intersec_label']!r} "
+                         f"(ismale={f['ismale']}, race={RACE_NAMES[race]}; codes: {', '.join(INTERSEC_NAMES)})")
+    if label_col in r: return f['ismale'], race, _binary(r[label_col], where, label_col)
+    spe = str(r['spe_label']).strip()
+    if not spe.replace('.0', '').isdigit():
+        raise ValueError(f"{where}: spe_label={r['spe_label']!r} is not a non-negative integer")
+    return f['ismale'], race, int(int(float(spe)) != 0)
+
+def _row_ai_face(r:dict, where:str, label_col:str) -> tuple[int, int, int]:
+    g = _binary(r['Ground Truth Gender'], where, 'Ground Truth Gender')
+    race = str(r['Ground Truth Race']).strip()
+    if race not in ('0', '1', '2', '3', '0.0', '1.0', '2.0', '3.0'):
+        raise ValueError(f"{where}: Ground Truth Race={r['Ground Truth Race']!r} is not 0..3 ({', '.join(RACE_NAMES)})")
+    race = int(float(race))
+    if not _intersec_ok(r['Intersection'], g, race):
+        raise ValueError(f"{where}: unknown or inconsistent Intersection={r['Intersection']!r} (gender={g}, "
+                         f"race={RACE_NAMES[race]}; codes: {', '.join(INTERSEC_NAMES)})")
+    return g, race, _binary(r['Target'], where, 'Target')
+
 # %% ../nbs/30_faces.ipynb #19094307
 def load_annotation_csv(csv_path:str|Path,        # the annotation CSV
                         root:str|Path|None=None,  # directory the image paths are relative to (default: the CSV's)
-                        path_col:str='img_path',  # column holding frame paths
-                        label_col:str='label',    # real/fake column (if absent: spe_label != 0)
+                        fmt:str='auto',           # 'auto', 'pg_fdd' or 'ai_face'
+                        label_col:str='label',    # PG-FDD real/fake column (if absent: spe_label != 0)
                         check_files:bool=True,    # raise if an image file is missing
                        ) -> pd.DataFrame:
-    "Read and validate a PG-FDD / DeepfakeBench style demographic CSV; adds path, label, gender, skin, group."
+    "Read and validate a PG-FDD or AI-Face demographic CSV; adds path, label, gender, skin, group."
     csv_path = Path(csv_path)
     if not csv_path.exists(): raise FileNotFoundError(f"annotation CSV not found: {csv_path}")
     root = Path(root) if root is not None else csv_path.parent
-    try: df = pd.read_csv(csv_path)
+    try: df = pd.read_csv(csv_path, skipinitialspace=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
         raise ValueError(f"annotation CSV {csv_path} cannot be parsed: {str(e).splitlines()[0][:120]}") from None
-    missing = [c for c in (path_col, *DEMOGRAPHIC_COLUMNS) if c not in df.columns]
+    fmt = annotation_format(df.columns) if fmt == 'auto' else fmt
+    if fmt not in ANNOTATION_FORMATS:
+        raise ValueError(f"unknown fmt {fmt!r}; valid: auto, {', '.join(ANNOTATION_FORMATS)}")
+    need = (('img_path', *DEMOGRAPHIC_COLUMNS) + (() if label_col in df.columns else ('spe_label',))
+            if fmt == 'pg_fdd' else AI_FACE_COLUMNS)
+    missing = [c for c in need if c not in df.columns]
     if missing:
         raise ValueError(f"{csv_path}: missing column(s) {', '.join(missing)}; found {', '.join(map(str, df.columns))}")
+    path_col, parse = ('img_path', _row_pg_fdd) if fmt == 'pg_fdd' else ('Image Path', _row_ai_face)
     out = dict(path=[], label=[], gender=[], skin=[])
-    for i, row in enumerate(df.itertuples(index=False)):
-        r = row._asdict()
+    for i, r in enumerate(df.to_dict('records')):
         where = f"{csv_path} row {i} (line {i + 2})"
-        flags = {}
-        for c in DEMOGRAPHIC_COLUMNS[:4]:
-            v = r[c]
-            if pd.isna(v) or str(v).strip() not in ('0', '1', '0.0', '1.0'):
-                raise ValueError(f"{where}: {c}={v!r} is not 0 or 1")
-            flags[c] = int(float(v))
-        n_race = flags['isasian'] + flags['iswhite'] + flags['isblack']
-        if n_race > 1: raise ValueError(f"{where}: more than one of isasian, iswhite, isblack is set")
-        race = 3 if n_race == 0 else [flags['isasian'], flags['iswhite'], flags['isblack']].index(1)
-        if not _intersec_ok(r['intersec_label'], flags['ismale'], race):
-            raise ValueError(f"{where}: unknown or inconsistent intersec_label={r['intersec_label']!r} "
-                             f"(ismale={flags['ismale']}, race={RACE_NAMES[race]})")
-        spe = str(r['spe_label']).strip()
-        if not spe.lstrip('-').replace('.0', '').isdigit() or int(float(spe)) < 0:
-            raise ValueError(f"{where}: spe_label={r['spe_label']!r} is not a non-negative integer")
-        lab = r[label_col] if label_col in df.columns else int(int(float(spe)) != 0)
-        if str(lab).strip() not in ('0', '1', '0.0', '1.0'):
-            raise ValueError(f"{where}: {label_col}={lab!r} is not 0 or 1")
-        p = Path(str(r[path_col]))
-        p = p if p.is_absolute() else root/p
+        g, race, lab = parse(r, where, label_col)
+        p = Path(str(r[path_col]).strip())
+        p = p if p.is_absolute() else Path(os.path.normpath(root/p))
         if check_files and not p.exists(): raise FileNotFoundError(f"{where}: image file not found: {p}")
-        out['path'].append(str(p))
-        out['label'].append(int(float(lab)))
-        out['gender'].append(flags['ismale'])
-        out['skin'].append(race)
+        for k, v in zip(out, (str(p), lab, g, race)): out[k].append(v)
     res = df.copy()
     for k, v in out.items(): res[k] = np.asarray(v, dtype=object if k == 'path' else np.int64)
     res['group'] = group_id(res['gender'], res['skin'])
     return res
 
+# %% ../nbs/30_faces.ipynb #a7c10033
+ANNOTATION_LAYOUTS = {'pg_fdd': {'train': ('faketrain.csv', 'realtrain.csv'), 'val': ('fakeval.csv', 'realval.csv'),
+                                 'test': ('test.csv',)},
+                      'ai_face': {'train': ('train.csv',), 'val': ('val.csv',), 'test': ('test.csv',)}}
+
+def annotation_split(folder:str|Path, split:str='train', root:str|Path|None=None, **kw) -> pd.DataFrame:
+    "The annotation rows of one split from a folder in the PG-FDD or AI-Face layout (CSVs concatenated)."
+    folder = Path(folder)
+    if split not in SPLITS: raise ValueError(f"unknown split {split!r}; valid splits: {', '.join(SPLITS)}")
+    for fmt, lay in ANNOTATION_LAYOUTS.items():
+        files = [folder/n for n in lay[split]]
+        if all(f.exists() for f in files) and (fmt == 'pg_fdd' or split != 'test' or
+                                               annotation_format(pd.read_csv(files[0], nrows=0).columns) == fmt):
+            return pd.concat([load_annotation_csv(f, root, **kw) for f in files], ignore_index=True)
+    raise FileNotFoundError(
+        f"no {split} annotations in {folder}: put the PG-FDD files "
+        f"{' and '.join(ANNOTATION_LAYOUTS['pg_fdd'][split])} or the AI-Face file "
+        f"{ANNOTATION_LAYOUTS['ai_face'][split][0]} there (image paths relative to the CSV's folder "
+        "or to --images), e.g. from a local copy of the FF++/DFDC/DFD/Celeb-DF demographic annotations")
+
 # %% ../nbs/30_faces.ipynb #9e2b1676
-def real_face_dataset(csv_path:str|Path, root:str|Path|None=None, image_size:int=64, id_col:str|None=None,
-                      **kw) -> FaceDataset:
-    "A lazily-read `FaceDataset` over the frames listed in an annotation CSV."
-    df = load_annotation_csv(csv_path, root, **kw)
+def real_face_dataset(csv_path:str|Path|pd.DataFrame, root:str|Path|None=None, image_size:int=64,
+                      id_col:str|None=None, **kw) -> FaceDataset:
+    "A lazily-read `FaceDataset` over the frames of an annotation CSV (or of already loaded annotation rows)."
+    df = csv_path if isinstance(csv_path, pd.DataFrame) else load_annotation_csv(csv_path, root, **kw)
     ident = df[id_col].astype('category').cat.codes.values if id_col else np.full(len(df), -1)
     return FaceDataset(df['label'].values, df['gender'].values, df['skin'].values, ident, paths=df['path'].values,
                        image_size=image_size)

@@ -33,6 +33,21 @@ def test_bad_override_is_one_line_exit_2(argv, words, empty_book, capsys):
     for w in words: assert w in lines[0], (w, lines[0])
     assert not out.exists()   # nothing ran
 
+@pytest.mark.parametrize('argv,words', [
+    (['--scale', 'paper'], ['paper scale needs a local Qwen3-VL checkpoint', '--model']),
+    (['--scale', 'paper', '--model', '/nonexistent/ckpt'], ['checkpoint path not found', '/nonexistent/ckpt']),
+    (['--scale', 'paper', '--model', '.'], ['no config.json', 'not a transformers checkpoint']),
+])
+def test_paper_scale_without_a_valid_checkpoint_is_one_line(argv, words, empty_book, capsys, monkeypatch):
+    "`pixelis book --scale paper` started the whole book without a checkpoint; now it stops at once (exit 2)."
+    monkeypatch.chdir(empty_book)
+    out = empty_book/'out'
+    rc = main(['book', '--out', str(out), *argv])
+    lines = [l for l in capsys.readouterr().err.splitlines() if l.strip()]
+    assert rc == 2 and len(lines) == 1, lines
+    for w in words: assert w in lines[0], (w, lines[0])
+    assert not out.exists()
+
 def test_bad_override_console_has_no_traceback(empty_book):
     cmd = [sys.executable, '-c', 'import sys; from pixelis_nb.cli import main; sys.exit(main())',
            'book', '--set', 'nosuch=1', '--out', str(empty_book/'out')]
