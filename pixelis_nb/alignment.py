@@ -11,12 +11,13 @@ from typing import Callable, Iterator
 
 # %% auto #0
 __all__ = ['ALIGNMENT_SCALES', 'MAX_PLAIN_COST', 'AlignmentConfig', 'ot_distance', 'sinkhorn_alignment_loss', 'alignment_loss',
-           'make_alignment_extra_loss', 'GroupBalancedSampler', 'make_group_sampler']
+           'make_alignment_extra_loss', 'balanced_quota', 'GroupBalancedSampler', 'make_group_sampler']
 
 # %% ../nbs/33_alignment.ipynb #3bb244d1
 import numpy as np
 import torch
 import ot
+from fastcore.basics import patch
 from torch.utils.data import Sampler
 
 import warnings
@@ -177,6 +178,25 @@ def make_alignment_extra_loss(cfg:AlignmentConfig|None=None, # knobs
         return alignment_loss(logits, batch[label_key], batch[group_key], cfg)
     return extra_loss
 
+# %% ../nbs/33_alignment.ipynb #5c3f9dd6
+def balanced_quota(sizes:list[int],      # examples per group
+                   batch_size:int,       # slots in a batch
+                   mode:str='stratified', # 'stratified' or 'equal'
+                   min_per_group:int=2,  # stratified: slots reserved per group
+                  ) -> np.ndarray:
+    "Slots per group in each batch: equal shares, or `min_per_group` each plus the rest by data share."
+    G, B = len(sizes), batch_size
+    if mode == 'equal':
+        q = np.full(G, B // G)
+        q[:B - q.sum()] += 1
+        return q
+    share = np.array(sizes, float) / sum(sizes)
+    free = B - G * min_per_group
+    extra = np.floor(share * free).astype(int)
+    rest = free - extra.sum()
+    extra[np.argsort(-(share * free - extra))[:rest]] += 1   # largest remainders
+    return min_per_group + extra
+
 # %% ../nbs/33_alignment.ipynb #3c1ddcca
 class GroupBalancedSampler(Sampler):
     "Index sampler whose every consecutive `batch_size` chunk holds every group."
@@ -197,43 +217,31 @@ class GroupBalancedSampler(Sampler):
         self.batch_size, self.seed, self.mode, self.min_per_group, self.epoch = batch_size, seed, mode, min_per_group, 0
         self.num_batches = num_batches or math.ceil(len(self.groups) / batch_size)
         self.members = [np.flatnonzero(self.groups == i) for i in self.ids]
-        self.quota = self._quota()
-
-    def _quota(self) -> np.ndarray:
-        "Slots per group in each batch."
-        G, B = len(self.ids), self.batch_size
-        if self.mode == 'equal':
-            q = np.full(G, B // G)
-            q[:B - q.sum()] += 1
-            return q
-        share = np.array([len(m) for m in self.members], float) / len(self.groups)
-        free = B - G * self.min_per_group
-        extra = np.floor(share * free).astype(int)
-        rest = free - extra.sum()
-        extra[np.argsort(-(share * free - extra))[:rest]] += 1   # largest remainders
-        return self.min_per_group + extra
+        self.quota = balanced_quota([len(m) for m in self.members], batch_size, mode, min_per_group)
 
     def set_epoch(self, epoch:int): self.epoch = epoch
     def __len__(self) -> int: return self.num_batches * self.batch_size
 
-    def batches(self) -> Iterator[list[int]]:
-        "The epoch's batches as lists of indices."
-        rng = np.random.default_rng([self.seed, self.epoch])
-        streams = [rng.permutation(m) for m in self.members]
-        pos = [0] * len(streams)
-        for _ in range(self.num_batches):
-            batch = []
-            for k, q in enumerate(self.quota):
-                while q > 0:
-                    if pos[k] == len(streams[k]): streams[k], pos[k] = rng.permutation(self.members[k]), 0
-                    take = min(q, len(streams[k]) - pos[k])
-                    batch.extend(streams[k][pos[k]:pos[k] + take].tolist())
-                    pos[k] += take
-                    q -= take
-            yield rng.permutation(batch).tolist()
-
     def __iter__(self) -> Iterator[int]:
         for b in self.batches(): yield from b
+
+# %% ../nbs/33_alignment.ipynb #b94ec26d
+@patch
+def batches(self:GroupBalancedSampler) -> Iterator[list[int]]:
+    "The epoch's batches as lists of indices."
+    rng = np.random.default_rng([self.seed, self.epoch])
+    streams = [rng.permutation(m) for m in self.members]
+    pos = [0] * len(streams)
+    for _ in range(self.num_batches):
+        batch = []
+        for k, q in enumerate(self.quota):
+            while q > 0:
+                if pos[k] == len(streams[k]): streams[k], pos[k] = rng.permutation(self.members[k]), 0
+                take = min(q, len(streams[k]) - pos[k])
+                batch.extend(streams[k][pos[k]:pos[k] + take].tolist())
+                pos[k] += take
+                q -= take
+        yield rng.permutation(batch).tolist()
 
 # %% ../nbs/33_alignment.ipynb #6637998d
 def make_group_sampler(groups, batch_size:int, cfg:AlignmentConfig|None=None, seed:int=0) -> GroupBalancedSampler:

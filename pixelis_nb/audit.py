@@ -272,7 +272,7 @@ def channel_attribution(model:nn.Module,   # detector: forward(x) -> logits [B]
                         target:int=1,      # 1 "fake", 0 "real"
                         n_steps:int=16,    # integration steps
                         baselines=None,    # default zeros
-                        method:str='riemann_trapezoid', # captum integration rule (endpoints included: completeness holds)
+                        method:str='riemann_trapezoid', # captum rule (endpoints included: completeness holds)
                        ) -> torch.Tensor:
     "Per-image, per-channel conductance [B,C] (captum LayerConductance summed over space)."
     from captum.attr import LayerConductance

@@ -32,7 +32,7 @@ BACKBONES = ('small_cnn', 'resnet50', 'xception')
 class DetectorConfig:
     "Architecture knobs of the detector."
     backbone:str='small_cnn'   # one of `BACKBONES`
-    width:int=16               # base width: small_cnn's first conv; resnet50's stem (64 = the standard net); xception's stem (32 = standard)
+    width:int=16               # base width: small_cnn's first conv; resnet50's stem (64: standard); xception's (32)
     n_middle:int=8             # xception middle-flow blocks (8 = standard)
     small_input:bool=True      # 3x3 stride-1 stems for small images instead of the ImageNet stems
     dropout:float=0.0          # dropout before the linear head
@@ -189,6 +189,22 @@ def _cycle(loader, sampler=None):
         yield from loader
         epoch += 1
 
+# %% ../nbs/31_detector.ipynb #9b74c41e
+def _cosine_adamw(model:nn.Module, lr:float, weight_decay:float, steps:int):
+    "AdamW over `model`'s parameters and a cosine schedule that reaches zero at `steps`."
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt,
+                                              lambda t: 0.5 * (1 + math.cos(math.pi * min(t, steps) / max(steps, 1))))
+    return opt, sched
+
+# %% ../nbs/31_detector.ipynb #066f6a8e
+def _detector_loss(logits:torch.Tensor, batch:dict, gw:torch.Tensor|None, extra_loss:Callable|None):
+    "The (optionally group-weighted) BCE of a batch and `extra_loss(logits, batch)` (zero when None)."
+    bce = F.binary_cross_entropy_with_logits(logits, batch['label'].float(), reduction='none')
+    bce = (bce * gw[batch['group']]).mean() if gw is not None else bce.mean()
+    ex = extra_loss(logits, batch) if extra_loss is not None else torch.zeros((), device=logits.device)
+    return bce, ex
+
 # %% ../nbs/31_detector.ipynb #77a68b18
 def train_detector(model:Detector,                 # trained in place
                    data:FaceDataset,               # training set (items are dicts)
@@ -205,9 +221,7 @@ def train_detector(model:Detector,                 # trained in place
     steps, lr = steps if steps is not None else cfg.steps, lr if lr is not None else cfg.lr
     fabric = fabric or make_fabric(get_scale())
     seed_everything(cfg.seed)
-    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=cfg.weight_decay)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt,
-                                              lambda t: 0.5 * (1 + math.cos(math.pi * min(t, steps) / max(steps, 1))))
+    opt, sched = _cosine_adamw(model, lr, cfg.weight_decay, steps)
     fmodel, opt = fabric.setup(model, opt)
     loader = fabric.setup_dataloaders(make_loader(data, cfg.batch_size, sampler, seed=cfg.seed),
                                       use_distributed_sampler=sampler is None)
@@ -218,9 +232,7 @@ def train_detector(model:Detector,                 # trained in place
     for step in progress(range(steps), 'train detector'):
         batch = next(it)
         logits = fmodel(batch['image'])
-        bce = F.binary_cross_entropy_with_logits(logits, batch['label'].float(), reduction='none')
-        bce = (bce * gw[batch['group']]).mean() if gw is not None else bce.mean()
-        ex = extra_loss(logits, batch) if extra_loss is not None else torch.zeros((), device=logits.device)
+        bce, ex = _detector_loss(logits, batch, gw, extra_loss)
         loss = bce + ex
         opt.zero_grad(set_to_none=True)
         fabric.backward(loss)

@@ -43,7 +43,7 @@ class FaceConfig:
     image_size:int=32              # square images, pixels
     ids_per_group:int=16           # training identities of a group with weight 1
     min_ids:int=2                  # floor on training identities per group
-    group_weights:tuple=(0.9, 0.55, 0.3, 0.18, 1.0, 0.6, 0.35, 0.2)  # relative train identities per group (4*gender+skin)
+    group_weights:tuple=(0.9, 0.55, 0.3, 0.18, 1.0, 0.6, 0.35, 0.2)  # relative train ids per group (4*gender+skin)
     eval_ids_per_group:int=6       # val and test identities per group (balanced)
     images_per_identity:int=6      # real frames per identity (and as many fakes with it as target)
     artefact_strength:float=1.0    # global scale of every forgery trace
@@ -63,6 +63,7 @@ class FaceConfig:
     eval_group_weights:tuple=(1.0,) * 8  # relative val/test identities per group (0: the group is absent)
     seed:int=0                     # generator seed (splits, identities, frames)
 
+# %% ../nbs/30_faces.ipynb #8d8fe85a
 FACE_SCALES = {
     'nano':  dict(image_size=32, ids_per_group=16, eval_ids_per_group=6, images_per_identity=6),
     'tiny':  dict(image_size=32, ids_per_group=24, eval_ids_per_group=8, images_per_identity=8),
@@ -70,12 +71,14 @@ FACE_SCALES = {
     'paper': dict(image_size=128, ids_per_group=400, eval_ids_per_group=60, images_per_identity=10),
 }
 
+# %% ../nbs/30_faces.ipynb #a9c48290
 FACE_PRESETS = {
     'evidence_limited': {},   # the defaults above: faint traces on dark tones, few such identities
     'shortcut': dict(skin_visibility=(1.0,) * 4, gender_visibility=(1.0, 1.0), artefact_strength=0.5,
                      fake_rate=(0.2, 0.35, 0.65, 0.8) * 2, tone_pull=0.4),
 }
 
+# %% ../nbs/30_faces.ipynb #cd3b24db
 def face_config(scale:Scale|str|None=None, preset:str='evidence_limited', **kw) -> FaceConfig:
     "The `FaceConfig` of a scale and a preset (section `faces` of the overrides has the last word, then `kw`)."
     if preset not in FACE_PRESETS:
