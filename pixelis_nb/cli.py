@@ -8,8 +8,9 @@ import argparse, sys, platform, importlib, os, json
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['tool_backends', 'info', 'format_info', 'add_eval_parser', 'add_fairness_parser', 'fairness_command', 'make_parser',
-           'book_overrides', 'main']
+__all__ = ['tool_backends', 'info', 'format_info', 'add_eval_parser', 'add_fairness_parser', 'fairness_command',
+           'add_book_parser', 'make_parser', 'book_overrides', 'pretrain_command', 'eval_command', 'book_command',
+           'main']
 
 # %% ../nbs/92_cli.ipynb #6d102ba1
 from .core import SCALE_NAMES, ConfigError, check_overrides, load_overrides
@@ -97,10 +98,8 @@ def fairness_command(a:argparse.Namespace) -> int:
     return 0
 
 # %% ../nbs/92_cli.ipynb #d1157bb6
-def make_parser() -> argparse.ArgumentParser:
-    "The `pixelis` argument parser."
-    p = argparse.ArgumentParser(prog='pixelis', description='pixelis_nb: the executable book.')
-    sub = p.add_subparsers(dest='cmd', required=True)
+def add_book_parser(sub):
+    "The `book` sub-command's arguments."
     b = sub.add_parser('book', help='rerun the book end to end and write a report')
     b.add_argument('--scale', default='tiny', choices=SCALE_NAMES)
     b.add_argument('--only', nargs='+', choices=list(PARTS), metavar='PART', help=f"parts to run: {', '.join(PARTS)}")
@@ -125,6 +124,14 @@ def make_parser() -> argparse.ArgumentParser:
                    help='torch/OpenMP threads per chapter kernel (0: library default)')
     b.add_argument('--write-back', action='store_true',
                    help="copy each chapter's executed outputs back into nbs/ (then run nbdev-clean)")
+    return b
+
+# %% ../nbs/92_cli.ipynb #2afc03bb
+def make_parser() -> argparse.ArgumentParser:
+    "The `pixelis` argument parser."
+    p = argparse.ArgumentParser(prog='pixelis', description='pixelis_nb: the executable book.')
+    sub = p.add_subparsers(dest='cmd', required=True)
+    add_book_parser(sub)
     d = sub.add_parser('docs', help='build the docs site (offline without Quarto) and README.md')
     d.add_argument('--out', default='_site')
     d.add_argument('--offline', action='store_true', help='use the offline build even if Quarto is on PATH')
@@ -156,6 +163,55 @@ def _config_error(cmd:str, e:ConfigError) -> int:
     print(f'pixelis {cmd}: error: {e}', file=sys.stderr)
     return 2
 
+def pretrain_command(a) -> int:
+    "Run `pixelis pretrain`: the base policy into the store (and the package, with --ship)."
+    from pixelis_nb.core import get_scale
+    from pixelis_nb.base import base_checkpoint, ship_base, load_manifest
+    try: check_overrides(load_overrides(a.config, a.overrides), book_config_sections())
+    except ConfigError as e: return _config_error(a.cmd, e)
+    scale = get_scale(a.scale, a.config, a.overrides)
+    path = ship_base(scale) if a.ship else base_checkpoint(scale)
+    m = load_manifest(path)
+    print(f"base policy: {path} (recipe {m['config_hash']}, {m['steps']} steps, {m['wall_secs']} s)")
+    return 0
+
+def eval_command(a) -> int:
+    "Run `pixelis eval`: one public benchmark from its released files."
+    from pixelis_nb.benchmarks import run_eval
+    try:
+        check_overrides(load_overrides(None, a.overrides), book_config_sections())
+        d = run_eval(a.benchmark, a.data, a.model, a.ref, a.limit, a.scale, a.overrides, a.out)
+    except ConfigError as e: return _config_error(a.cmd, e)
+    except FileNotFoundError as e:
+        print(f'pixelis eval: error: {e}', file=sys.stderr)
+        return 2
+    print(json.dumps(d, indent=1))
+    return 0
+
+# %% ../nbs/92_cli.ipynb #bf37d523
+def _checkpoint_error(a) -> str|None:
+    "What is wrong with `pixelis book`'s checkpoint arguments (None: nothing)."
+    if a.model and not Path(a.model).exists(): return f'checkpoint path not found: {a.model}'
+    if a.model and not (Path(a.model)/'config.json').exists():
+        return f'{a.model} has no config.json: not a transformers checkpoint directory'
+    if a.scale == 'paper' and not (a.model or a.config or any(o.startswith('model_path=') for o in a.overrides)):
+        return 'the paper scale needs a local Qwen3-VL checkpoint: pass --model /path/to/Qwen3-VL-8B-Instruct'
+    return None
+
+def book_command(a) -> int:
+    "Run `pixelis book`: 0 when every chapter passed, 1 when one failed, 2 on bad arguments."
+    err = _checkpoint_error(a)
+    if err:
+        print(f'pixelis: {err}', file=sys.stderr)
+        return 2
+    try:
+        res = run_book(a.scale, a.only, a.out, a.config, book_overrides(a), timeout=a.timeout, store=a.store,
+                       write_back=a.write_back, threads=a.threads or None, chapter_timeout=a.chapter_timeout,
+                       idle_timeout=a.idle_timeout or None, resume=a.resume)
+    except ConfigError as e: return _config_error(a.cmd, e)
+    return 0 if res.ok else 1
+
+# %% ../nbs/92_cli.ipynb #01d7d9bc
 def main(argv:list[str]|None=None) -> int:
     "Entry point of the `pixelis` console script."
     a = make_parser().parse_args(argv)
@@ -168,41 +224,5 @@ def main(argv:list[str]|None=None) -> int:
         readme = write_readme()
         print(f'site: {site} ({len(list(Path(site).glob("*.html")))} pages); README: {readme}')
         return 0
-    if a.cmd == 'pretrain':
-        from pixelis_nb.core import get_scale
-        from pixelis_nb.base import base_checkpoint, ship_base, load_manifest
-        try: check_overrides(load_overrides(a.config, a.overrides), book_config_sections())
-        except ConfigError as e: return _config_error(a.cmd, e)
-        scale = get_scale(a.scale, a.config, a.overrides)
-        path = ship_base(scale) if a.ship else base_checkpoint(scale)
-        m = load_manifest(path)
-        print(f"base policy: {path} (recipe {m['config_hash']}, {m['steps']} steps, {m['wall_secs']} s)")
-        return 0
-    if a.cmd == 'fairness': return fairness_command(a)
-    if a.cmd == 'eval':
-        from pixelis_nb.benchmarks import run_eval
-        try:
-            check_overrides(load_overrides(None, a.overrides), book_config_sections())
-            d = run_eval(a.benchmark, a.data, a.model, a.ref, a.limit, a.scale, a.overrides, a.out)
-        except ConfigError as e: return _config_error(a.cmd, e)
-        except FileNotFoundError as e:
-            print(f'pixelis eval: error: {e}', file=sys.stderr)
-            return 2
-        print(json.dumps(d, indent=1))
-        return 0
-    if a.model and not Path(a.model).exists():
-        print(f'pixelis: checkpoint path not found: {a.model}', file=sys.stderr)
-        return 2
-    if a.model and not (Path(a.model)/'config.json').exists():
-        print(f'pixelis: {a.model} has no config.json: not a transformers checkpoint directory', file=sys.stderr)
-        return 2
-    if a.scale == 'paper' and not (a.model or a.config or any(o.startswith('model_path=') for o in a.overrides)):
-        print('pixelis: the paper scale needs a local Qwen3-VL checkpoint: pass --model /path/to/Qwen3-VL-8B-Instruct',
-              file=sys.stderr)
-        return 2
-    try:
-        res = run_book(a.scale, a.only, a.out, a.config, book_overrides(a), timeout=a.timeout, store=a.store,
-                       write_back=a.write_back, threads=a.threads or None, chapter_timeout=a.chapter_timeout,
-                       idle_timeout=a.idle_timeout or None, resume=a.resume)
-    except ConfigError as e: return _config_error(a.cmd, e)
-    return 0 if res.ok else 1
+    commands = dict(pretrain=pretrain_command, fairness=fairness_command, eval=eval_command, book=book_command)
+    return commands[a.cmd](a)

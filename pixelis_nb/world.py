@@ -412,6 +412,18 @@ def _gen_count(rng, cfg, lv, S):
     prog += [ProgramStep('segment', dict(point=inner_point(sc.mask(o.id))), o.id) for o in hits]
     return sc, q, str(len(hits)), list(COUNTS), prog, dict(variant=variant, **m)
 
+# %% ../nbs/01_world.ipynb #f920a68b
+def _pair_answer(task:str, ma:np.ndarray, mb:np.ndarray) -> str|None:
+    "The answer about visible masks `ma`, `mb` when it is clear, else None."
+    if task == 'size':
+        aa, ab = int(ma.sum()), int(mb.sum())
+        return ('yes' if aa > ab else 'no') if max(aa, ab) >= min(aa, ab) * 1.1 else None
+    (ya, xa), (yb, xb) = [np.argwhere(m).mean(0) for m in (ma, mb)]
+    dx, dy = xa - xb, ya - yb
+    if abs(dx) >= 1.5 * abs(dy) and abs(dx) >= 3: return 'left' if dx < 0 else 'right'
+    if abs(dy) >= 1.5 * abs(dx) and abs(dy) >= 3: return 'above' if dy < 0 else 'below'
+    return None
+
 # %% ../nbs/01_world.ipynb #91f7af5e
 def _gen_pair(rng, cfg, lv, S, task):
     used = set()
@@ -431,22 +443,10 @@ def _gen_pair(rng, cfg, lv, S, task):
         try: placed = _place_specs(rng, S, specs)
         except RuntimeError: continue
         sc = _render_image(rng, S, placed, lv)
-        ma, mb = sc.mask(0), sc.mask(1)
-        if task == 'size':
-            aa, ab = int(ma.sum()), int(mb.sum())
-            if max(aa, ab) >= min(aa, ab) * 1.1:
-                ans = 'yes' if aa > ab else 'no'
-                break
-        else:
-            (ya, xa), (yb, xb) = [np.argwhere(m).mean(0) for m in (ma, mb)]
-            dx, dy = xa - xb, ya - yb
-            if abs(dx) >= 1.5 * abs(dy) and abs(dx) >= 3:
-                ans = 'left' if dx < 0 else 'right'
-                break
-            if abs(dy) >= 1.5 * abs(dx) and abs(dy) >= 3:
-                ans = 'above' if dy < 0 else 'below'
-                break
+        ans = _pair_answer(task, sc.mask(0), sc.mask(1))
+        if ans is not None: break
     else: raise RuntimeError(f'could not build a {task} scene')
+    ma, mb = sc.mask(0), sc.mask(1)
     q = TEMPLATES[task][0].format(color=ca, shape=sa, color2=cb, shape2=sb)
     prog = []
     if lv['occluder']:
