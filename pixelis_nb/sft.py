@@ -16,7 +16,8 @@ __all__ = ['OP_CLASSES', 'ARG_KINDS', 'DIFF_ORDER', 'SFT_SCALES', 'SFTLossKnobs'
            'SFTModel', 'curriculum_pool', 'batch_indices', 'sft_optimizer', 'sft_step', 'train_sft', 'image_spans',
            'viewed_image_index', 'encode_trace', 'head_coords', 'head_arguments', 'head_writer', 'first_turn_contexts',
            'head_features', 'fit_heads', 'sft_config', 'sft_data', 'refit_pointer', 'train_policy', 'eval_samples',
-           'eval_rollout', 'arm_row', 'ablation_arm', 'run_arms', 'sft_checkpoint', 'load_sft_policy', 'load_sft_heads']
+           'eval_rollout', 'arm_row', 'ablation_arm', 'run_arms', 'sft_ablation', 'sft_checkpoint', 'load_sft_policy',
+           'load_sft_heads']
 
 # %% ../nbs/14_sft.ipynb #a1f7adf5
 import numpy as np
@@ -27,7 +28,7 @@ from .core import (get_scale, configure, seed_everything, make_fabric, progress,
                              save_figure, ArtifactStore, save_tensors, load_tensors, config_hash, atomic_write_text,
                              lr_at, save_checkpoint, load_checkpoint, unhashed, torch_threads)
 from .evaluate import (held_out, greedy, policy_results, choice_results, summarize, zoom_hard,
-                                 extend_encoding)
+                                 extend_encoding, paired_gap)
 from .world import TASK_TYPES
 from .policy import ROLES, ROLE_ID, model_inputs, collate, encode_conversation, frame_indices
 from .cota import trace_messages
@@ -721,6 +722,37 @@ def run_arms(scale, arms:dict, workers:int=2) -> dict:
     with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context('spawn')) as ex:
         futs = {k: ex.submit(arm, scale, c if isinstance(c, dict) else asdict(c)) for k, c in arms.items()}
         return {k: f.result() for k, f in futs.items()}
+
+# %% ../nbs/14_sft.ipynb #58cd07e7
+def sft_ablation(scale, cfg:SFTConfig|None=None, workers:int=2) -> dict:
+    "Ablation rows (the loss arms and the main run's argument writers) on the first `ablation_per_cell` of each cell."
+    from pixelis_nb.tools import tool_config
+    from pixelis_nb.cota import cota_config
+    scale = scale if hasattr(scale, 'name') else get_scale(scale)
+    cfg = cfg or sft_config(scale)
+    t0 = time.time()
+    arms = {'uniform CE': replace(cfg, loss='uniform', aux=False), 'weighted CE': replace(cfg, aux=False)}
+    rows = run_arms(scale, arms, workers)
+    arm_secs = time.time() - t0
+    ckpt = sft_checkpoint(scale, cfg)
+    policy, proc = load_sft_policy(ckpt)
+    secs = json.loads((ckpt/'history.json').read_text())['secs']
+    samples = eval_samples(scale, replace(cfg, eval_per_cell=cfg.ablation_per_cell or cfg.eval_per_cell))
+    tcfg, g = tool_config(scale, obs_max_frames=cota_config(scale).obs_max_frames), eval_rollout(cfg)
+    def row(heads):
+        res = policy_results(policy, proc, samples, tcfg, g, arg_writer=None if heads is None else head_writer(heads))
+        return arm_row(samples, res, choice_results(policy, proc, samples, res), secs)
+    rows['weighted CE + heads (spelled args)'] = row(None)
+    pre, post = load_sft_heads(ckpt, 'heads_sft.safetensors'), load_sft_heads(ckpt)   # before / after `head_fit`
+    out = dict(ckpt=ckpt.name, samples=len(samples), arm_secs=round(arm_secs, 1), refit_gap=None)
+    if pre is not None:
+        rows['weighted CE + heads (head args, no refit)'] = row(pre)
+        hz = zoom_hard(eval_samples(scale, cfg), eval_samples(scale, cfg))   # every hard zoom sample: paired
+        by = lambda h: choice_results(policy, proc, hz, policy_results(policy, proc, hz, tcfg, g,
+                                                                       arg_writer=head_writer(h)))
+        out['refit_gap'] = paired_gap(by(post), by(pre))
+    rows['weighted CE + heads (head args)'] = row(post)
+    return dict(out, rows=rows, secs=round(time.time() - t0, 1))
 
 # %% ../nbs/14_sft.ipynb #7751efb3
 def sft_checkpoint(scale=None, cfg:SFTConfig|None=None,
