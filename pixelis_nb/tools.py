@@ -82,7 +82,7 @@ class ToolConfig:
                                  # (default picked by measured IoU)
     seg_tolerance:int=40         # flood-fill colour tolerance per channel
     seg_denoise:int=-1           # median-blur kernel before segmentation: 0 off, 3/5 always, -1 auto (3 when noisy)
-    seg_noise_sigma:float=2.5    # auto: blur when the estimated noise sigma exceeds this (clean PixelWorld: mostly < 2.5)
+    seg_noise_sigma:float=2.5    # auto: blur above this estimated noise sigma (clean PixelWorld: mostly < 2.5)
     grabcut_iters:int=3          # GrabCut iterations
     seg_flood:float=unhashed(0.8) # a mask 'floods' when this share leaks out of its box (point: of the image);
                                   # unhashed: on PixelWorld's expert calls it never fires (tests/test_base.py)
