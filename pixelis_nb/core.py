@@ -8,14 +8,16 @@ import os, json, random, hashlib, shutil, tempfile, time, dataclasses, typing, c
 from dataclasses import dataclass, field, fields, asdict, replace
 from pathlib import Path
 from typing import Any, Callable
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 
 # %% auto #0
 __all__ = ['SCALE_NAMES', 'SCALE_DEFAULTS', 'CONFIG_SECTIONS', 'Scale', 'ConfigError', 'parse_overrides', 'get_scale',
            'configure', 'register_config', 'fits_type', 'check_overrides', 'load_overrides', 'unhashed',
-           'hashed_if_set', 'config_hash', 'seed_everything', 'torch_threads', 'make_fabric', 'cache_root', 'run_dir',
-           'fsync_dir', 'atomic_write_text', 'record_metrics', 'load_metrics', 'save_figure', 'progress',
-           'ArtifactStore', 'save_tensors', 'load_tensors', 'lr_at', 'rng_state', 'set_rng_state', 'optimizer_tensors',
-           'optimizer_state', 'save_checkpoint', 'load_checkpoint']
+           'hashed_if_set', 'config_hash', 'seed_everything', 'torch_threads', 'in_workers', 'make_fabric',
+           'cache_root', 'run_dir', 'fsync_dir', 'atomic_write_text', 'record_metrics', 'load_metrics', 'save_figure',
+           'progress', 'ArtifactStore', 'save_tensors', 'load_tensors', 'lr_at', 'rng_state', 'set_rng_state',
+           'optimizer_tensors', 'optimizer_state', 'save_checkpoint', 'load_checkpoint']
 
 # %% ../nbs/00_core.ipynb #1c12bd8d
 import numpy as np
@@ -244,6 +246,23 @@ def torch_threads(n:int|None):
     if n: torch.set_num_threads(n)
     try: yield
     finally: torch.set_num_threads(n0)
+
+# %% ../nbs/00_core.ipynb #7aa4e7aa
+def _in_worker(fn:Callable, args:tuple, threads:int|None):
+    with torch_threads(threads): return fn(*args)
+
+def in_workers(fn:Callable,              # a function importable from a module (not one a notebook defines)
+               jobs:list[tuple],         # the positional arguments of each call
+               workers:int=2,            # processes at a time (1 or less, or a single job: the calls run here)
+               threads:int|None=1,       # torch threads of each call in a worker
+              ) -> list:
+    "`fn(*args)` for every `args` in `jobs`, in `workers` spawned processes: their results, in the order of `jobs`."
+    if workers <= 1 or len(jobs) <= 1: return [fn(*a) for a in jobs]
+    ctx = multiprocessing.get_context('spawn')
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=ctx) as ex:
+        from pixelis_nb.core import _in_worker as run   # the package's: a notebook's own names do not reach workers
+        futs = [ex.submit(run, fn, tuple(a), threads) for a in jobs]
+        return [f.result() for f in futs]
 
 # %% ../nbs/00_core.ipynb #163d9641
 def make_fabric(scale:Scale|None=None, **kw):

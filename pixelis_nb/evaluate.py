@@ -6,13 +6,14 @@
 from __future__ import annotations
 import math, re
 from collections import Counter
+from typing import Callable
 from dataclasses import dataclass, field, replace
 
 # %% auto #0
-__all__ = ['held_out', 'EvalResult', 'result_of', 'greedy', 'policy_results', 'extend_encoding', 'answer_context',
+__all__ = ['READINGS', 'held_out', 'EvalResult', 'result_of', 'greedy', 'policy_results', 'extend_encoding', 'answer_context',
            'force_answers', 'control_results', 'expert_context', 'oracle_results', 'answer_prefix', 'choice_results',
            'question_template', 'prior_results', 'summarize', 'accuracy_table', 'zoom_hard', 'paired_gap', 'wilson',
-           'cell_table']
+           'cell_table', 'policy_readings', 'policy_reader', 'sharded_readings']
 
 # %% ../nbs/13a_evaluate.ipynb #ef65221d
 import numpy as np
@@ -22,6 +23,7 @@ from .world import box_iou
 from .grammar import action_to_pixels
 from .policy import Step, ROLE_ID, make_messages, encode_conversation, collate, model_inputs, policy_config
 from .rollout import RolloutConfig, rollout
+from .core import in_workers
 
 # %% ../nbs/13a_evaluate.ipynb #0b1485b2
 def held_out(scale, per_cell:int, seed:int, tasks=None) -> list:
@@ -266,3 +268,49 @@ def cell_table(runs:dict) -> 'pd.DataFrame':
             rows.append(dict(run=name, task=t, difficulty=d, acc=k / n, lo=lo, hi=hi, n=n, valid=valid,
                              tools=g.calls.mean()))
     return pd.DataFrame(rows)
+
+# %% ../nbs/13a_evaluate.ipynb #847f58a0
+READINGS = ('tools', 'control', 'expert')
+
+def policy_readings(model, processor, samples:list, tools_cfg, cfg:RolloutConfig|None=None,
+                    arg_writer=None,         # writes box/point numbers in the tool run (`sft.head_writer`)
+                    which:tuple=READINGS,    # the readings to take
+                    by_choice:bool=True,     # also score each by choice, as `<name>_choice`
+                   ) -> dict[str, list[EvalResult]]:
+    "A policy's readings of `samples`: its own tools, the no-tool control, the expert's tools; free-form and by choice."
+    cfg = cfg or greedy()
+    if bad := sorted(set(which) - set(READINGS)): raise ValueError(f"unknown readings {bad}; valid: {READINGS}")
+    take = dict(tools=lambda: policy_results(model, processor, samples, tools_cfg, cfg, arg_writer=arg_writer),
+                control=lambda: control_results(model, processor, samples, cfg),
+                expert=lambda: oracle_results(model, processor, samples, tools_cfg, cfg.max_turn_tokens,
+                                              batch_rows=cfg.max_batch_rows))
+    out = {k: take[k]() for k in which}
+    if by_choice: out |= {f'{k}_choice': choice_results(model, processor, samples, out[k]) for k in which}
+    return out
+
+# %% ../nbs/13a_evaluate.ipynb #35a3dc67
+def policy_reader(path) -> tuple:
+    "(model, processor, None): a policy saved by `policy.save_policy`, without an argument writer."
+    from pixelis_nb.policy import load_policy
+    return (*load_policy(path), None)
+
+def _read_shard(load:Callable, source, samples:list, tools_cfg, cfg, which:tuple, by_choice:bool) -> dict:
+    model, processor, writer = load(source)
+    return policy_readings(model, processor, samples, tools_cfg, cfg, writer, which, by_choice)
+
+def sharded_readings(load:Callable,       # source -> (model, processor, arg writer or None); a package function
+                     source,              # what `load` reads: a checkpoint's path, or any picklable spec
+                     samples:list, tools_cfg, cfg:RolloutConfig|None=None, which:tuple=READINGS,
+                     by_choice:bool=True,
+                     workers:int=2,       # processes, one torch thread each (1: here, with the caller's threads)
+                    ) -> dict[str, list[EvalResult]]:
+    "`policy_readings` of the policy `load(source)` gives, the samples dealt round-robin to `workers` processes."
+    shards = [list(range(w, len(samples), workers)) for w in range(max(workers, 1))]
+    jobs = [(load, source, [samples[j] for j in ix], tools_cfg, cfg, which, by_choice) for ix in shards if ix]
+    from pixelis_nb.evaluate import _read_shard as read   # the package's: a notebook's own names do not reach workers
+    parts = in_workers(read, jobs, workers)
+    out = {k: [None] * len(samples) for k in parts[0]}
+    for ix, part in zip(shards, parts):
+        for k, rs in part.items():
+            for j, r in zip(ix, rs): out[k][j] = r
+    return out

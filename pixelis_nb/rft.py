@@ -16,7 +16,8 @@ __all__ = ['RFT_CHOICES', 'RFT_SCALES', 'GRPOKnobs', 'RFTConfig', 'rft_config', 
            'entropy_from_logits', 'policy_logprobs', 'reference_model', 'k3_kl', 'loss_mask', 'clipped_surrogate',
            'reduce_loss', 'grpo_loss', 'policy_update', 'rft_step', 'save_curiosity', 'load_curiosity',
            'save_rft_state', 'load_rft_state', 'train_rft', 'plot_history', 'rft_checkpoint', 'load_rft_policy',
-           'load_rft_writer', 'rft_eval', 'rft_arm', 'run_rft_arms', 'ablation_arms']
+           'load_rft_writer', 'rft_eval', 'load_rft_reader', 'start_reader', 'rft_arm', 'run_rft_arms', 'rft_ablation',
+           'ablation_arms']
 
 # %% ../nbs/16_rft.ipynb #b917eeb6
 import numpy as np
@@ -25,7 +26,7 @@ import torch.nn.functional as F
 from .core import (Scale, ConfigError, configure, get_scale, unhashed, config_hash, seed_everything,
                              make_fabric, progress, lr_at, save_checkpoint, load_checkpoint, save_tensors,
                              load_tensors, ArtifactStore, cache_root, torch_threads, optimizer_tensors,
-                             optimizer_state)
+                             optimizer_state, in_workers)
 from .world import TASK_TYPES, DIFFICULTIES, make_sample, world_config
 from .policy import model_inputs
 from .rollout import Trajectory, RolloutConfig, rollout, trajectory_to_batch
@@ -102,6 +103,7 @@ class RFTConfig(GRPOKnobs):
     log_entropy:bool=unhashed(True)  # log the mean entropy of the policy at the sampled tokens
     ablation_per_cell:int=unhashed(10)  # held-out samples per task x difficulty cell for each ablation arm
     threads:int|None=unhashed(None)    # torch threads while training (None: the kernel's; ablation workers: 1)
+    eval_workers:int=unhashed(2)       # processes of one thread each for the held-out readings (1: in the kernel)
 
     @property
     def eps_high(self) -> float: return self.epsilon if self.epsilon_high is None else self.epsilon_high
@@ -539,6 +541,15 @@ def rft_eval(policy, processor, samples:list, scale:Scale|str|None=None, arg_wri
     res = policy_results(policy, processor, samples, rft_tools(scale), g, arg_writer=arg_writer)
     return res, choice_results(policy, processor, samples, res)
 
+def load_rft_reader(path:str|Path) -> tuple:
+    "(policy, processor, argument writer) of a stored Phase 2 run: a loader for `evaluate.sharded_readings`."
+    return (*load_rft_policy(path), load_rft_writer(path))
+
+def start_reader(spec:tuple) -> tuple:
+    "(policy, processor, argument writer) where Phase 2 starts; `spec` = (scale, the `RFTConfig` as a dict)."
+    scale, cfg = spec
+    return rft_start(scale, RFTConfig(**cfg))
+
 def rft_arm(scale, cfg:RFTConfig|dict, rcfg:RewardConfig|dict, threads:int|None=1) -> dict:
     "Train (or load) one Phase 2 configuration and evaluate it on `ablation_per_cell` samples per cell: one row."
     from pixelis_nb.evaluate import held_out
@@ -561,12 +572,21 @@ def run_rft_arms(scale, arms:dict, # name -> (RFTConfig, RewardConfig)
                  workers:int=2) -> dict:
     "`rft_arm` for each named configuration, `workers` at a time in worker processes (1: in this one)."
     if workers <= 1: return {k: rft_arm(scale, c, r, threads=None) for k, (c, r) in arms.items()}
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
     from pixelis_nb.rft import rft_arm as arm   # the package's: a notebook's own names do not reach the workers
-    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context('spawn')) as ex:
-        futs = {k: ex.submit(arm, scale, asdict(c), asdict(r)) for k, (c, r) in arms.items()}
-        return {k: f.result() for k, f in futs.items()}
+    rows = in_workers(arm, [(scale, asdict(c), asdict(r)) for c, r in arms.values()], workers)
+    return dict(zip(arms, rows))
+
+def rft_ablation(scale, cfg:RFTConfig|None=None, rcfg:RewardConfig|None=None, workers:int=2) -> dict:
+    "`ablation_arms` trained (or loaded) and read on the first `ablation_per_cell` samples of every cell: the rows."
+    from pixelis_nb.sft import sft_config
+    scale = scale if isinstance(scale, Scale) else get_scale(scale)
+    cfg, rcfg = cfg or rft_config(scale), rcfg or reward_config(scale)
+    K = min(cfg.ablation_per_cell, sft_config(scale).eval_per_cell)
+    main = rft_checkpoint(scale, cfg, rcfg).name   # the run the arms are compared with (trained on first use)
+    t0 = time.time()
+    arms = {k: (replace(c, ablation_per_cell=K), r) for k, (c, r) in ablation_arms(cfg, rcfg).items()}
+    rows = run_rft_arms(scale, arms, workers)
+    return dict(main=main, per_cell=K, rows=rows, secs=round(time.time() - t0, 1))
 
 # %% ../nbs/16_rft.ipynb #57f6625c
 def ablation_arms(cfg:RFTConfig, rcfg:RewardConfig) -> dict:

@@ -17,7 +17,7 @@ __all__ = ['OP_CLASSES', 'ARG_KINDS', 'DIFF_ORDER', 'SFT_SCALES', 'SFTLossKnobs'
            'viewed_image_index', 'encode_trace', 'head_coords', 'head_arguments', 'head_writer', 'first_turn_contexts',
            'head_features', 'fit_heads', 'sft_config', 'sft_data', 'refit_pointer', 'train_policy', 'eval_samples',
            'eval_rollout', 'arm_row', 'ablation_arm', 'run_arms', 'sft_ablation', 'sft_checkpoint', 'load_sft_policy',
-           'load_sft_heads']
+           'load_sft_heads', 'load_sft_reader']
 
 # %% ../nbs/14_sft.ipynb #a1f7adf5
 import numpy as np
@@ -26,7 +26,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from .core import (get_scale, configure, seed_everything, make_fabric, progress, run_dir, record_metrics,
                              save_figure, ArtifactStore, save_tensors, load_tensors, config_hash, atomic_write_text,
-                             lr_at, save_checkpoint, load_checkpoint, unhashed, torch_threads)
+                             lr_at, save_checkpoint, load_checkpoint, unhashed, torch_threads, in_workers)
 from .evaluate import (held_out, greedy, policy_results, choice_results, summarize, zoom_hard,
                                  extend_encoding, paired_gap)
 from .world import TASK_TYPES
@@ -94,6 +94,7 @@ class SFTConfig(SFTHeadKnobs, SFTLossKnobs):
     eval_seed:int=900_000     # first held-out seed (disjoint from the corpus' seeds)
     seed:int=0                # training seed (the same for every ablation arm)
     threads:int|None=unhashed(None) # torch threads for this chapter's training and evaluation (None: the kernel's)
+    eval_workers:int=unhashed(2)    # processes of one thread each for the held-out readings (1: in the kernel)
     init:str='base'           # 'base': chapter 13b's pretrained base policy; 'fresh': `make_policy` (random init,
                               # or the real checkpoint at paper scale)
 
@@ -627,7 +628,7 @@ def fit_heads(head:PointerArgHead, feats:dict, cfg:SFTConfig) -> list[float]:
 # %% ../nbs/14_sft.ipynb #58ed5269
 SFT_SCALES = {
     'nano':  dict(steps=4, batch_size=4, warmup=1, log_every=1, eval_per_cell=1, eval_max_steps=2,
-                  eval_max_new_tokens=16),
+                  eval_max_new_tokens=16, eval_workers=1),
     'tiny':  dict(steps=150, batch_size=8, warmup=15, lr=5e-4, log_every=5, eval_per_cell=30, ablation_per_cell=10,
                   ckpt_every=50, threads=2, pool_layer=0, head_fit=6000),
     'small': dict(steps=3000, batch_size=32, warmup=100, lr=5e-4, log_every=20, eval_per_cell=50, ckpt_every=500),
@@ -715,13 +716,10 @@ def _arm(scale, cfg:SFTConfig) -> dict:
 def run_arms(scale, arms:dict, workers:int=2) -> dict:
     "`ablation_arm` for each named config, `workers` at a time in worker processes (one thread each; 1: in this one)."
     if workers <= 1: return {k: ablation_arm(scale, c, threads=None) for k, c in arms.items()}
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
     # the package's function and plain dicts: what a notebook defines lives in its `__main__`, which workers lack
     from pixelis_nb.sft import ablation_arm as arm
-    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context('spawn')) as ex:
-        futs = {k: ex.submit(arm, scale, c if isinstance(c, dict) else asdict(c)) for k, c in arms.items()}
-        return {k: f.result() for k, f in futs.items()}
+    rows = in_workers(arm, [(scale, c if isinstance(c, dict) else asdict(c)) for c in arms.values()], workers)
+    return dict(zip(arms, rows))
 
 # %% ../nbs/14_sft.ipynb #58cd07e7
 def sft_ablation(scale, cfg:SFTConfig|None=None, workers:int=2) -> dict:
@@ -801,3 +799,9 @@ def load_sft_heads(path:str|Path,
     heads = nn.ModuleDict(dict(arg=arg, op=OpHead(d, hidden)))
     heads.load_state_dict(sd)
     return heads.eval()
+
+def load_sft_reader(path:str|Path, arg_decode:str='head') -> tuple:
+    "(policy, processor, argument writer) of a stored Phase 1 checkpoint: the loader `evaluate.sharded_readings` takes."
+    policy, processor = load_sft_policy(path)
+    heads = load_sft_heads(path) if arg_decode == 'head' else None
+    return policy, processor, (head_writer(heads) if heads is not None else None)
