@@ -10,17 +10,18 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['METHODS', 'ATTRIBUTE_NAMES', 'RESULTS_SCALES', 'COMPONENTS', 'REAL_GROUP_NAMES', 'ResultsConfig', 'results_config',
-           'group_reweighting', 'train_method', 'method_detector', 'ablation_configs', 'run_ablation', 'ablation_table',
-           'format_table', 'seed_interval', 'seed_metrics', 'paired_deltas', 'method_verdict', 'compare_rows',
-           'summarize', 'tone_reliance', 'group_attribution_gap', 'predict_sets', 'undefined_groups', 'domain_table',
-           'select_lambda', 'dashboard_view', 'fairness_dashboard', 'load_fairness_data', 'fairness_on_files']
+           'group_reweighting', 'train_method', 'method_detector', 'ablation_configs', 'train_detectors',
+           'run_ablation', 'ablation_table', 'format_table', 'seed_interval', 'seed_metrics', 'paired_deltas',
+           'method_verdict', 'compare_rows', 'summarize', 'tone_reliance', 'group_attribution_gap', 'predict_sets',
+           'undefined_groups', 'domain_table', 'select_lambda', 'dashboard_view', 'fairness_dashboard',
+           'load_fairness_data', 'fairness_on_files']
 
 # %% ../nbs/35_fairness.ipynb #a60e8b2f
 import numpy as np
 import pandas as pd
 import torch
 from scipy.stats import t as student_t
-from .core import Scale, configure, ArtifactStore, record_metrics, save_figure
+from .core import Scale, configure, ArtifactStore, record_metrics, save_figure, config_hash, in_workers
 from .faces import (FaceConfig, face_config, make_face_dataset, domain_test_set, skin_counterfactual,
                               FaceDataset, load_annotation_csv, annotation_split, real_face_dataset,
                               GROUP_NAMES, GENDER_NAMES, SKIN_NAMES, RACE_NAMES)
@@ -50,8 +51,9 @@ class ResultsConfig:
     domains:tuple=('smooth_swap', 'jpeg')  # held-out test domains (notebook 30's `FACE_DOMAINS`)
     auc_tolerance:float=0.01    # "AUC within 1 point of Ori"
     acc_tolerance:float=0.01    # choosing lambda on val: largest accuracy drop allowed
+    workers:int=2               # processes of one torch thread each that train detectors (1: in the kernel)
 
-RESULTS_SCALES = {'nano': dict(seeds=(0, 1), n_boot=0, steps=30, finetune_steps=5, sweep_seeds=2),
+RESULTS_SCALES = {'nano': dict(seeds=(0, 1), n_boot=0, steps=30, finetune_steps=5, sweep_seeds=2, workers=1),
                   'tiny': dict(steps=100, finetune_steps=15),
                   'small': dict(), 'paper': dict()}
 
@@ -120,8 +122,23 @@ def ablation_configs(rcfg:ResultsConfig, scale=None) -> dict:
                 dec_cfg=dc,
                 align_cfg=configure(AlignmentConfig, 'alignment', ALIGNMENT_SCALES, scale))
 
+def _seed_detectors(methods:list, seed:int, cfgs:dict, root:str) -> list[str]:
+    store = ArtifactStore(root)
+    return [str(method_detector(m, seed, store=store, **cfgs)[1]) for m in methods]
+
+def train_detectors(jobs:list[tuple],   # (methods, seed, cfgs): one seed's rows under one set of configs
+                    store:ArtifactStore|None=None, workers:int=2) -> list[list[str]]:
+    "Train (or find in the store) every job's detectors, `workers` jobs at a time in processes: their directories."
+    store = store or ArtifactStore()
+    worlds = {config_hash(c['face_cfg'], c['dec_cfg'].probe_split): c for _, _, c in jobs}
+    for c in worlds.values():   # the datasets are built once, here, before the workers read them
+        for split in ('train', c['dec_cfg'].probe_split): make_face_dataset(c['face_cfg'], split, store)
+    from pixelis_nb.fairness import _seed_detectors as job   # the package's: a notebook's names do not reach workers
+    return in_workers(job, [(list(m), s, c, str(store.root)) for m, s, c in jobs], workers)
+
 def run_ablation(rcfg:ResultsConfig, cfgs:dict, store:ArtifactStore|None=None) -> dict:
-    "Test-set predictions of every (method, seed)."
+    "Test-set predictions of every (method, seed); the detectors trained `rcfg.workers` seeds at a time."
+    train_detectors([(rcfg.methods, s, cfgs) for s in rcfg.seeds], store, rcfg.workers)
     test = make_face_dataset(cfgs['face_cfg'], 'test', store)
     out = {}
     for s in rcfg.seeds:
