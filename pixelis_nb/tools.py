@@ -38,6 +38,8 @@ class ToolError(Exception):
         self.code, self.message = code, message
         super().__init__(f"{code}: {message}")
 
+    def __reduce__(self): return (ToolError, (self.code, self.message))   # pickles (worker processes send it back)
+
 # %% ../nbs/10_tools.ipynb #b92e8fa5
 COORD_MAX = 1000  # view coordinates are ints in 0..COORD_MAX
 
