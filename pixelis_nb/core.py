@@ -253,11 +253,11 @@ def _in_worker(fn:Callable, args:tuple, threads:int|None):
 
 def in_workers(fn:Callable,              # a function importable from a module (not one a notebook defines)
                jobs:list[tuple],         # the positional arguments of each call
-               workers:int=2,            # processes at a time (1 or less, or a single job: the calls run here)
+               workers:int=2,            # processes at a time (1 or less: the calls run here, with the caller's threads)
                threads:int|None=1,       # torch threads of each call in a worker
               ) -> list:
     "`fn(*args)` for every `args` in `jobs`, in `workers` spawned processes: their results, in the order of `jobs`."
-    if workers <= 1 or len(jobs) <= 1: return [fn(*a) for a in jobs]
+    if workers <= 1: return [fn(*a) for a in jobs]
     ctx = multiprocessing.get_context('spawn')
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=ctx) as ex:
         from pixelis_nb.core import _in_worker as run   # the package's: a notebook's own names do not reach workers
