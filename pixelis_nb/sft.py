@@ -4,7 +4,7 @@
 
 # %% ../nbs/14_sft.ipynb #5b8d1169
 from __future__ import annotations
-import json, math, re, time, dataclasses
+import json, math, re, time, dataclasses, functools, shutil
 from dataclasses import dataclass, field, asdict, replace
 from pathlib import Path
 from typing import Any, Callable
@@ -16,8 +16,9 @@ __all__ = ['OP_CLASSES', 'ARG_KINDS', 'DIFF_ORDER', 'SFT_SCALES', 'SFTLossKnobs'
            'SFTModel', 'curriculum_pool', 'batch_indices', 'sft_optimizer', 'sft_step', 'train_sft', 'image_spans',
            'viewed_image_index', 'encode_trace', 'head_coords', 'head_arguments', 'head_writer', 'first_turn_contexts',
            'head_features', 'fit_heads', 'sft_config', 'sft_data', 'refit_pointer', 'train_policy', 'eval_samples',
-           'eval_rollout', 'arm_row', 'ablation_arm', 'run_arms', 'sft_ablation', 'sft_checkpoint', 'load_sft_policy',
-           'load_sft_heads', 'load_sft_reader']
+           'eval_rollout', 'arm_row', 'ablation_arm', 'run_arms', 'sft_ablation', 'sft_key', 'sft_shipped_dir',
+           'shipped_sft', 'sft_checkpoint', 'load_sft_policy', 'load_sft_heads', 'load_sft_reader', 'sft_scores',
+           'ship_sft']
 
 # %% ../nbs/14_sft.ipynb #a1f7adf5
 import numpy as np
@@ -26,9 +27,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 from .core import (get_scale, configure, seed_everything, make_fabric, progress, run_dir, record_metrics,
                              save_figure, ArtifactStore, save_tensors, load_tensors, config_hash, atomic_write_text,
-                             lr_at, save_checkpoint, load_checkpoint, unhashed, torch_threads, in_workers)
+                             lr_at, save_checkpoint, load_checkpoint, unhashed, torch_threads, in_workers, _jsonable)
 from .evaluate import (held_out, greedy, policy_results, choice_results, summarize, zoom_hard,
-                                 extend_encoding, paired_gap)
+                                 extend_encoding, paired_gap, sharded_readings)
 from .world import TASK_TYPES
 from .policy import ROLES, ROLE_ID, model_inputs, collate, encode_conversation, frame_indices
 from .cota import trace_messages
@@ -752,19 +753,37 @@ def sft_ablation(scale, cfg:SFTConfig|None=None, workers:int=2) -> dict:
     rows['weighted CE + heads (head args)'] = row(post)
     return dict(out, rows=rows, secs=round(time.time() - t0, 1))
 
+# %% ../nbs/14_sft.ipynb #c96d960e
+def sft_key(scale, cfg:SFTConfig) -> dict:
+    "Everything a Phase 1 checkpoint depends on: its config, the policy's and the corpus', the scale, the base's hash."
+    from pixelis_nb.cota import cota_config
+    from pixelis_nb.policy import policy_config
+    from pixelis_nb.base import recipe_key
+    return dict(sft=cfg, policy=policy_config(scale), cota=cota_config(scale), scale=scale.name, seed=scale.seed,
+                base=config_hash(recipe_key(scale)) if cfg.init == 'base' else None)
+
+def sft_shipped_dir(scale_name:str) -> Path:
+    "Where the package keeps the Phase 1 checkpoint of a scale (only `tiny` ships)."
+    import pixelis_nb
+    return Path(pixelis_nb.__file__).parent/'weights'/f'sft-{scale_name}'
+
+def shipped_sft(scale, key:dict) -> Path|None:
+    "The shipped Phase 1 checkpoint, if its manifest names `key`'s hash."
+    d = sft_shipped_dir(scale.name)
+    ok = (d/'manifest.json').exists() and json.loads((d/'manifest.json').read_text())['config_hash'] == config_hash(key)
+    return d if ok else None
+
 # %% ../nbs/14_sft.ipynb #7751efb3
 def sft_checkpoint(scale=None, cfg:SFTConfig|None=None,
                    data:list[dict]|None=None, # the encoded corpus, if the caller has it (default: `sft_data(scale)`)
                    processor=None) -> Path:
-    "The trained Phase 1 policy in the artifact store (trained on first use): policy/, heads.safetensors, history.json."
-    from pixelis_nb.cota import cota_config
-    from pixelis_nb.policy import save_policy, policy_config
+    "The trained Phase 1 checkpoint: shipped if a manifest names its recipe, else in the store (trained on first use)."
+    from pixelis_nb.policy import save_policy
     from pixelis_nb.core import cache_root
     scale = scale if hasattr(scale, 'name') else get_scale(scale)
     cfg = cfg or sft_config(scale)
-    from pixelis_nb.base import recipe_key
-    key = dict(sft=cfg, policy=policy_config(scale), cota=cota_config(scale), scale=scale.name, seed=scale.seed,
-               base=config_hash(recipe_key(scale)) if cfg.init == 'base' else None)
+    key = sft_key(scale, cfg)
+    if (p := shipped_sft(scale, key)) is not None: return p
     def build(d):
         d_ = data if data is not None else sft_data(scale, processor)
         resume = cache_root()/'sft_resume'/config_hash(key)   # an interrupted build resumes from here
@@ -805,3 +824,43 @@ def load_sft_reader(path:str|Path, arg_decode:str='head') -> tuple:
     policy, processor = load_sft_policy(path)
     heads = load_sft_heads(path) if arg_decode == 'head' else None
     return policy, processor, (head_writer(heads) if heads is not None else None)
+
+# %% ../nbs/14_sft.ipynb #a7e95659
+def sft_scores(path:str|Path, scale, cfg:SFTConfig, workers:int=2) -> dict:
+    "Headline held-out scores of a Phase 1 checkpoint, read as this chapter reads it: validity, accuracy by choice."
+    from pixelis_nb.tools import tool_config
+    from pixelis_nb.cota import cota_config
+    from pixelis_nb.sft import load_sft_reader   # the package's: the workers import it
+    samples = eval_samples(scale, cfg)
+    tcfg = tool_config(scale, obs_max_frames=cota_config(scale).obs_max_frames)
+    load = functools.partial(load_sft_reader, arg_decode=cfg.arg_decode)
+    rd = sharded_readings(load, path, samples, tcfg, eval_rollout(cfg), workers=workers)
+    acc = lambda k, hard=False: summarize(zoom_hard(rd[k], samples) if hard else rd[k])['accuracy']
+    return dict(n_samples=len(samples), valid_rate=summarize(rd['tools'])['valid_rate'],
+                choice_accuracy=acc('tools_choice'), control_choice_accuracy=acc('control_choice'),
+                oracle_choice_accuracy=acc('expert_choice'), hard_zoom_acc_choice=acc('tools_choice', True),
+                hard_zoom_acc_control_choice=acc('control_choice', True),
+                hard_zoom_acc_oracle_choice=acc('expert_choice', True),
+                gap_hard_zoom=paired_gap(*(zoom_hard(rd[k], samples) for k in ('tools_choice', 'control_choice'))))
+
+# %% ../nbs/14_sft.ipynb #2cbcd8a9
+def ship_sft(scale='tiny', cfg:SFTConfig|None=None, workers:int=2) -> Path:
+    "Copy the scale's Phase 1 checkpoint (trained on first use) into the package, with its manifest and scores."
+    import platform
+    scale = scale if hasattr(scale, 'name') else get_scale(scale)
+    cfg = cfg or sft_config(scale)
+    if config_hash(sft_key(scale, cfg)) != config_hash(sft_key(scale, sft_config(scale))):
+        raise ValueError(f"only the default {scale.name} recipe ships (the book loads it by hash); "
+                         "drop the sft.* overrides")
+    src, dst = sft_checkpoint(scale, cfg), sft_shipped_dir(scale.name)
+    if src != dst:
+        if dst.exists(): shutil.rmtree(dst)
+        shutil.copytree(src, dst, ignore=shutil.ignore_patterns('.complete', '*.lock'))
+    run = json.loads((dst/'history.json').read_text())
+    key = sft_key(scale, cfg)
+    m = dict(config_hash=config_hash(key), store_name=ArtifactStore().key('sft', key), recipe=_jsonable(key),
+             seed=cfg.seed, steps=cfg.steps, train_secs=round(run['secs'], 1), head_fit=run.get('head_fit'),
+             loss=[r['loss'] for r in run['history']], scores=sft_scores(dst, scale, cfg, workers),
+             torch=torch.__version__, python=platform.python_version(), created=time.strftime('%Y-%m-%d'))
+    atomic_write_text(dst/'manifest.json', json.dumps(m, indent=1))
+    return dst
