@@ -36,16 +36,11 @@ pol, proc = load_sft_policy(ck); heads = load_sft_heads(ck); pol.eval()
 def features(ex):
     "Per context: the `=[` state, the scene's visual tokens at layer KEY, the prompt's text states at layer POOL, the box."
     H, K, C, V, S = [], [], [], [], []
-    for i in range(0, len(ex), 64):
-        ch = ex[i:i + 64]
-        hs = pol(**model_inputs(collate([e for e, _ in ch], proc.tokenizer.pad_token_id)),
-                 output_hidden_states=True).hidden_states
-        for j, (e, box) in enumerate(ch):
-            ids = e['input_ids']; L = len(ids)
-            sp = image_spans(ids, e['image_grid_thw'], proc.image_token_id, proc.image_processor.merge_size)[0]
-            H.append(hs[-1][j, L - 1]); K.append(hs[KEY][j, sp[0]:sp[0] + sp[1] * sp[2]])
-            if POOL is not None: C.append(hs[POOL][j, :L][(ids != proc.image_token_id) & (e['roles'] == ROLE_ID['prompt'])])
-            V.append(box); S.append(sp)
+    for hs, j, e, box, L, sp in PP.hidden_rows(pol, proc, ex):
+        ids = e['input_ids']
+        H.append(hs[-1][j, L - 1]); K.append(hs[KEY][j, sp[0]:sp[0] + sp[1] * sp[2]])
+        if POOL is not None: C.append(hs[POOL][j, :L][(ids != proc.image_token_id) & (e['roles'] == ROLE_ID['prompt'])])
+        V.append(box); S.append(sp)
     T = max((len(c) for c in C), default=1)
     M = torch.stack([torch.arange(T) < len(c) for c in C]) if C else None
     Cp = torch.stack([F.pad(c, (0, 0, 0, T - len(c))) for c in C]) if C else None

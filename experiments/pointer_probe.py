@@ -41,16 +41,22 @@ def examples(pol, proc, seed0:int, n:int, diffs, strip:bool, tasks=('attribute',
     return out
 
 @torch.no_grad()
-def features(pol, proc, ex):
-    H, K, V, KEY = [], {l: [] for l in LAYERS}, [], []
-    for i in range(0, len(ex), 64):
-        ch = ex[i:i + 64]
+def hidden_rows(pol, proc, ex, batch:int=64):
+    "Each `(encoding, box)` of `ex` with its batch's hidden states: (hidden states, row, encoding, box, length, image span)."
+    for i in range(0, len(ex), batch):
+        ch = ex[i:i + batch]
         hs = pol(**model_inputs(collate([e for e, _ in ch], proc.tokenizer.pad_token_id)), output_hidden_states=True).hidden_states
         for j, (e, box) in enumerate(ch):
             sp = image_spans(e['input_ids'], e['image_grid_thw'], proc.image_token_id, proc.image_processor.merge_size)[0]
-            H.append(hs[-1][j, len(e['input_ids']) - 1])
-            for l in LAYERS: K[l].append(hs[l][j, sp[0]:sp[0] + sp[1] * sp[2]])
-            V.append(box); KEY.append(sp)
+            yield hs, j, e, box, len(e['input_ids']), sp
+
+@torch.no_grad()
+def features(pol, proc, ex):
+    H, K, V, KEY = [], {l: [] for l in LAYERS}, [], []
+    for hs, j, e, box, L, sp in hidden_rows(pol, proc, ex):
+        H.append(hs[-1][j, L - 1])
+        for l in LAYERS: K[l].append(hs[l][j, sp[0]:sp[0] + sp[1] * sp[2]])
+        V.append(box); KEY.append(sp)
     return torch.stack(H), {l: torch.stack(K[l]) for l in LAYERS}, torch.tensor(V), torch.tensor(KEY)
 
 def apply(head, H, K, KEY, hard=True):

@@ -18,7 +18,7 @@ import os, sys, json
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
 sys.path.insert(0, str(Path(__file__).parent))
-from pointer_probe import examples
+from pointer_probe import examples, hidden_rows
 from pixelis_nb.base import load_base
 from pixelis_nb.sft import target_cell, image_spans
 from pixelis_nb.policy import collate, model_inputs
@@ -39,18 +39,12 @@ def oracle_words(task, seed0, n, diffs):
 @torch.no_grad()
 def features(pol, proc, ex):
     "Per example: the `=[` state, visual tokens at layers 0 and -1, text states at 0 and -1 (padded), the target cell."
-    img, merge, d = proc.image_token_id, proc.image_processor.merge_size, dict(H=[], K0=[], KL=[], C0=[], CL=[], Y=[])
-    for i in range(0, len(ex), 64):
-        ch = ex[i:i + 64]
-        hs = pol(**model_inputs(collate([e for e, _ in ch], proc.tokenizer.pad_token_id)),
-                 output_hidden_states=True).hidden_states
-        for j, (e, box) in enumerate(ch):
-            ids = e['input_ids']; L = len(ids)
-            s, r, c = image_spans(ids, e['image_grid_thw'], img, merge)[0]
-            txt = ids != img
-            d['H'].append(hs[-1][j, L - 1]); d['K0'].append(hs[0][j, s:s + r * c]); d['KL'].append(hs[-1][j, s:s + r * c])
-            d['C0'].append(hs[0][j, :L][txt]); d['CL'].append(hs[-1][j, :L][txt])
-            d['Y'].append(target_cell(torch.tensor([box]), torch.tensor([[0, r, c]]))[0])
+    img, d = proc.image_token_id, dict(H=[], K0=[], KL=[], C0=[], CL=[], Y=[])
+    for hs, j, e, box, L, (s, r, c) in hidden_rows(pol, proc, ex):
+        txt = e['input_ids'] != img
+        d['H'].append(hs[-1][j, L - 1]); d['K0'].append(hs[0][j, s:s + r * c]); d['KL'].append(hs[-1][j, s:s + r * c])
+        d['C0'].append(hs[0][j, :L][txt]); d['CL'].append(hs[-1][j, :L][txt])
+        d['Y'].append(target_cell(torch.tensor([box]), torch.tensor([[0, r, c]]))[0])
     T = max(len(x) for x in d['C0'])
     M = torch.stack([torch.arange(T) < len(x) for x in d['C0']])
     pad = lambda xs: torch.stack([F.pad(x, (0, 0, 0, T - len(x))) for x in xs])

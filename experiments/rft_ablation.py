@@ -8,8 +8,8 @@ efficiency, no KL, the task reward alone) in worker processes of one thread each
 `experiments/results/rft_ablation.jsonl`, keyed by the main run's store name, which hashes its configuration, so the
 chapter never shows rows of another run.
 """
-import sys, json, time
-from pathlib import Path
+import sys, time
+from results_io import append_result
 
 def main(scale_name:str='tiny', workers:int=2):
     from pixelis_nb.core import get_scale
@@ -18,9 +18,7 @@ def main(scale_name:str='tiny', workers:int=2):
     scale = get_scale(scale_name)
     out = rft_ablation(scale, rft_config(scale), reward_config(scale), workers)
     line = dict(scale=scale.name, date=time.strftime('%Y-%m-%d %H:%M'), **out)
-    path = Path(__file__).parent/'results'/'rft_ablation.jsonl'
-    path.parent.mkdir(exist_ok=True)
-    with path.open('a') as f: f.write(json.dumps(line) + '\n')
+    path = append_result('rft_ablation', line)
     for k, r in out['rows'].items():
         print(f"{k:16s} valid {r['valid_rate']:.3f}  by choice {r['choice_accuracy']:.3f}  "
               f"hard zoom {r['hard_zoom_acc_choice']:.3f}")

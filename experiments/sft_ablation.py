@@ -9,8 +9,8 @@ hard zoom sample (`sft.sft_ablation`). The main checkpoint comes from the artifa
 One JSON line is appended to `experiments/results/sft_ablation.jsonl`, keyed by the main checkpoint's store name,
 which hashes its config, the corpus and the base, so the chapter never shows rows of another run.
 """
-import sys, json, time
-from pathlib import Path
+import sys, time
+from results_io import append_result
 
 def main(scale_name:str='tiny', workers:int=2):
     from pixelis_nb.core import get_scale, config_hash
@@ -19,9 +19,7 @@ def main(scale_name:str='tiny', workers:int=2):
     cfg = sft_config(scale)
     out = sft_ablation(scale, cfg, workers)
     line = dict(scale=scale.name, main_hash=config_hash(cfg), date=time.strftime('%Y-%m-%d %H:%M'), **out)
-    path = Path(__file__).parent/'results'/'sft_ablation.jsonl'
-    path.parent.mkdir(exist_ok=True)
-    with path.open('a') as f: f.write(json.dumps(line) + '\n')
+    path = append_result('sft_ablation', line)
     for k, r in out['rows'].items():
         print(f"{k:42s} valid {r['valid_rate']:.3f}  by choice {r['choice_accuracy']:.3f}  "
               f"hard zoom {r['hard_zoom_acc_choice']:.3f}")
