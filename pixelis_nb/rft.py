@@ -502,11 +502,11 @@ def plot_history(history:Sequence[dict]):
 def rft_checkpoint(scale:Scale|str|None=None, cfg:RFTConfig|None=None, rcfg:RewardConfig|None=None) -> Path:
     "The Phase 2 policy in the artifact store (trained on first use): policy/, heads, curiosity.safetensors, history."
     from pixelis_nb.policy import save_policy, policy_config
-    from pixelis_nb.sft import sft_checkpoint
+    from pixelis_nb.sft import sft_checkpoint, sft_name
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
     cfg, rcfg = cfg or rft_config(scale), rcfg or reward_config(scale)
     sft = sft_checkpoint(scale) if cfg.init == 'sft' else None
-    start = dict(sft=sft.name) if sft is not None else dict(policy=policy_config(scale))
+    start = dict(sft=sft_name(sft)) if sft is not None else dict(policy=policy_config(scale))
     key = dict(rft=cfg, reward=rcfg, start=start, tools=rft_tools(scale), world=world_config(scale), scale=scale.name,
                seed=scale.seed)
     def build(d):

@@ -17,8 +17,8 @@ __all__ = ['OP_CLASSES', 'ARG_KINDS', 'DIFF_ORDER', 'SFT_SCALES', 'SFTLossKnobs'
            'viewed_image_index', 'encode_trace', 'head_coords', 'head_arguments', 'head_writer', 'first_turn_contexts',
            'head_features', 'fit_heads', 'sft_config', 'sft_data', 'refit_pointer', 'train_policy', 'eval_samples',
            'eval_rollout', 'arm_row', 'ablation_arm', 'run_arms', 'sft_ablation', 'sft_key', 'sft_shipped_dir',
-           'shipped_sft', 'sft_checkpoint', 'load_sft_policy', 'load_sft_heads', 'load_sft_reader', 'sft_scores',
-           'ship_sft']
+           'sft_name', 'shipped_sft', 'sft_checkpoint', 'load_sft_policy', 'load_sft_heads', 'load_sft_reader',
+           'sft_scores', 'ship_sft']
 
 # %% ../nbs/14_sft.ipynb #a1f7adf5
 import numpy as np
@@ -743,7 +743,7 @@ def sft_ablation(scale, cfg:SFTConfig|None=None, workers:int=2) -> dict:
         return arm_row(samples, res, choice_results(policy, proc, samples, res), secs)
     rows['weighted CE + heads (spelled args)'] = row(None)
     pre, post = load_sft_heads(ckpt, 'heads_sft.safetensors'), load_sft_heads(ckpt)   # before / after `head_fit`
-    out = dict(ckpt=ckpt.name, samples=len(samples), arm_secs=round(arm_secs, 1), refit_gap=None)
+    out = dict(ckpt=sft_name(ckpt), samples=len(samples), arm_secs=round(arm_secs, 1), refit_gap=None)
     if pre is not None:
         rows['weighted CE + heads (head args, no refit)'] = row(pre)
         hz = zoom_hard(eval_samples(scale, cfg), eval_samples(scale, cfg))   # every hard zoom sample: paired
@@ -766,6 +766,11 @@ def sft_shipped_dir(scale_name:str) -> Path:
     "Where the package keeps the Phase 1 checkpoint of a scale (only `tiny` ships)."
     import pixelis_nb
     return Path(pixelis_nb.__file__).parent/'weights'/f'sft-{scale_name}'
+
+def sft_name(path:str|Path) -> str:
+    "A Phase 1 checkpoint's identity, shipped or not: its store name (a shipped copy keeps it in its manifest)."
+    m = Path(path)/'manifest.json'
+    return json.loads(m.read_text())['store_name'] if m.exists() else Path(path).name
 
 def shipped_sft(scale, key:dict) -> Path|None:
     "The shipped Phase 1 checkpoint, if its manifest names `key`'s hash."
