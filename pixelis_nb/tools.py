@@ -14,11 +14,12 @@ __all__ = ['ERROR_CODES', 'COORD_MAX', 'SEG_METHODS', 'TRACK_BACKENDS', 'EVENT_W
            'INT_RANGES', 'QUERY_CHARS', 'MAX_QUERY', 'EXECUTORS', 'ToolError', 'View', 'to_view_coords',
            'from_view_coords', 'ToolConfig', 'tool_config', 'ToolContext', 'Observation', 'check_image', 'check_frames',
            'check_frame_index', 'check_box', 'check_point', 'demo_image', 'demo_video', 'ZoomArgs', 'ZoomResult',
-           'zoom', 'SegmentArgs', 'SegmentResult', 'mask_box', 'mask_iou', 'estimate_noise', 'segment', 'TrackArgs',
-           'TrackResult', 'track', 'OCRArgs', 'OCRResult', 'ocr_engine', 'text_lines', 'ocr', 'TemporalArgs',
-           'TemporalResult', 'shape_prototype', 'shape_fits', 'classify_shape', 'frame_stats', 'matches_query',
-           'parse_query', 'temporal', 'interval_iou', 'backend_info', 'Action', 'check_action', 'execute',
-           'eval_segment', 'eval_ocr', 'eval_track', 'eval_temporal', 'ToolEvalConfig']
+           'zoom', 'SegmentArgs', 'SegmentResult', 'mask_box', 'mask_iou', 'estimate_noise', 'segment',
+           'SegmentAllResult', 'background_mask', 'segment_all', 'TrackArgs', 'TrackResult', 'track', 'OCRArgs',
+           'OCRResult', 'ocr_engine', 'text_lines', 'ocr', 'TemporalArgs', 'TemporalResult', 'shape_prototype',
+           'shape_fits', 'classify_shape', 'frame_stats', 'matches_query', 'parse_query', 'temporal', 'interval_iou',
+           'backend_info', 'Action', 'check_action', 'execute', 'eval_segment', 'eval_ocr', 'eval_track',
+           'eval_temporal', 'ToolEvalConfig']
 
 # %% ../nbs/10_tools.ipynb #e43480e1
 import numpy as np
@@ -88,6 +89,12 @@ class ToolConfig:
     grabcut_iters:int=3          # GrabCut iterations
     seg_flood:float=unhashed(0.8) # a mask 'floods' when this share leaks out of its box (point: of the image);
                                   # unhashed: on PixelWorld's expert calls it never fires (tests/test_base.py)
+    seg_bg_step:int=unhashed(8)   # segment everything: the background is what a floating flood fill reaches from the
+                                  # border with this step per channel (unhashed, as the next two: no expert call
+                                  # segments everything, so no trace or checkpoint depends on them)
+    seg_min_frac:float=unhashed(7e-4) # segment everything: regions under this share of the view are dropped
+                                  # (12 pixels at 128x128, 3 at 64x64)
+    seg_max_objects:int=unhashed(16) # segment everything: at most this many objects are kept and listed
     track_backend:str='mil'      # tracking backend: mil, template, nano, vit
     track_verify:float=0.5       # a tracked box whose NCC with the first template falls below this is 'lost'
     track_fallback:bool=True     # when a model tracker's box fails that check, fall back to template matching
@@ -379,6 +386,11 @@ def estimate_noise(img:np.ndarray) -> float:
     return float(np.sqrt(np.pi / 2) * np.abs(r).mean() / 6)
 
 # %% ../nbs/10_tools.ipynb #9a7778f7
+def _seg_source(img:np.ndarray, cfg:ToolConfig) -> np.ndarray:
+    "The pixels segmentation reads: median-blurred when `seg_denoise` asks for it, or (auto) when the image is noisy."
+    k = cfg.seg_denoise if cfg.seg_denoise >= 0 else (3 if estimate_noise(img) > cfg.seg_noise_sigma else 0)
+    return cv2.medianBlur(img, k) if k > 1 else np.ascontiguousarray(img)
+
 def segment(img:np.ndarray,     # HxWx3 uint8
             args:SegmentArgs,    # point and/or box, pixels
             cfg:ToolConfig|None=None,
@@ -398,9 +410,7 @@ def segment(img:np.ndarray,     # HxWx3 uint8
              else ((box[0] + box[2] - 1) // 2, (box[1] + box[3] - 1) // 2))
     if box is not None and not (box[0] <= point[0] < box[2] and box[1] <= point[1] < box[3]):
         raise ToolError('bad_arg', f"point {list(point)} lies outside box {list(box)}")
-    k = cfg.seg_denoise if cfg.seg_denoise >= 0 else (3 if estimate_noise(img) > cfg.seg_noise_sigma else 0)
-    src = cv2.medianBlur(img, k) if k > 1 else np.ascontiguousarray(img)
-    mask = SEG_METHODS[method](src, point, box, cfg)
+    mask = SEG_METHODS[method](_seg_source(img, cfg), point, box, cfg)
     raw = int(mask.sum())
     if box is not None:
         clip = np.zeros_like(mask)
@@ -411,6 +421,47 @@ def segment(img:np.ndarray,     # HxWx3 uint8
     fill, leak = area / ((x1 - x0) * (y1 - y0)), (raw - area) / max(1, raw)
     flooded = leak > cfg.seg_flood if box is not None else fill > cfg.seg_flood
     return SegmentResult(mask, mask_box(mask), area, method, fill, leak, flooded)
+
+# %% ../nbs/10_tools.ipynb #6ca8c28e
+@dataclass
+class SegmentAllResult:
+    "Everything in a view: one bool mask per object (in reading order of their first pixel), their pixel boxes, areas."
+    masks:list
+    boxes:list
+    areas:list
+    @property
+    def count(self) -> int: return len(self.masks)
+
+def background_mask(img:np.ndarray, step:int) -> np.ndarray:
+    "HxW bool: the pixels a floating flood fill (`step` per channel between neighbours) reaches from the border."
+    h, w = img.shape[:2]
+    m = np.zeros((h + 2, w + 2), np.uint8)
+    t = (step,) * 3
+    border = [(x, y) for x in range(w) for y in (0, h - 1)] + [(x, y) for y in range(h) for x in (0, w - 1)]
+    for x, y in border:
+        if m[y + 1, x + 1] == 0: cv2.floodFill(img, m, (x, y), 0, t, t, 8 | cv2.FLOODFILL_MASK_ONLY | (1 << 8))
+    return m[1:-1, 1:-1] > 0
+
+# %% ../nbs/10_tools.ipynb #edad05b1
+def segment_all(img:np.ndarray, cfg:ToolConfig|None=None) -> SegmentAllResult:
+    "Every object of an image: the background grown from the border, then each one-colour region of the rest."
+    cfg = cfg or ToolConfig()
+    check_image(img)
+    src = _seg_source(img, cfg)
+    h, w = src.shape[:2]
+    taken = np.zeros((h + 2, w + 2), np.uint8)   # 1: background, 3: already in a region (OpenCV's mask layout)
+    taken[1:-1, 1:-1] = background_mask(src, cfg.seg_bg_step)
+    masks, t, min_area = [], (cfg.seg_tolerance,) * 3, max(2, round(cfg.seg_min_frac * h * w))
+    while len(masks) < cfg.seg_max_objects:
+        free = np.flatnonzero(taken[1:-1, 1:-1] == 0)
+        if not len(free): break
+        y, x = divmod(int(free[0]), w)
+        before = taken[1:-1, 1:-1] == 0
+        cv2.floodFill(src, taken, (x, y), 0, t, t, 8 | cv2.FLOODFILL_MASK_ONLY | cv2.FLOODFILL_FIXED_RANGE | (2 << 8))
+        m = (taken[1:-1, 1:-1] == 2) & before
+        taken[1:-1, 1:-1][m] = 3
+        if m.sum() >= min_area: masks.append(m)
+    return SegmentAllResult(masks, [mask_box(m) for m in masks], [int(m.sum()) for m in masks])
 
 # %% ../nbs/10_tools.ipynb #a30cdd14
 @dataclass
@@ -845,7 +896,6 @@ def check_action(a:Action) -> Action:
     if bad: raise ToolError('unknown_arg', f"{a.op} takes {', '.join(sig)}; got {', '.join(map(str, bad))}")
     miss = [k for k, req in sig.items() if req and k not in a.args]
     if miss: raise ToolError('missing_arg', f"{a.op} needs {', '.join(miss)}")
-    if a.op == 'segment' and not a.args: raise ToolError('missing_arg', 'segment needs a box or a point')
     return Action(a.op, {k: _check_value(k, a.args[k]) for k in sig if k in a.args})
 
 # %% ../nbs/10_tools.ipynb #71d59829
@@ -883,7 +933,19 @@ def _exec_zoom(a, ctx):
     return Observation(f"zoomed to {_fmt(to_view_coords(list(box), ctx.view))}", r.image, None,
                        View(box, ctx.view.t), r)
 
+def _exec_segment_all(ctx):
+    "The objects in the current view (segmented in the whole frame, clipped to the view): `objects=N boxes=...`."
+    vx0, vy0, vx1, vy1 = ctx.view.box
+    inside = np.zeros(ctx.frame().shape[:2], bool)
+    inside[vy0:vy1, vx0:vx1] = True
+    masks = [m & inside for m in segment_all(ctx.frame(), ctx.cfg).masks if (m & inside).any()]
+    boxes = [mask_box(m) for m in masks]
+    listed = ' '.join(_fmt(to_view_coords(list(b), ctx.view)) for b in boxes)
+    r = SegmentAllResult(masks, boxes, [int(m.sum()) for m in masks])
+    return Observation(f"objects={r.count} boxes={listed}".rstrip(), result=r)
+
 def _exec_segment(a, ctx):
+    if 'point' not in a and 'box' not in a: return _exec_segment_all(ctx)
     pt, box = _px_box(a, 'point', ctx.view, False), _px_box(a, 'box', ctx.view, False)
     if pt is not None and box is not None and not (box[0] <= pt[0] < box[2] and box[1] <= pt[1] < box[3]):
         raise ToolError('bad_arg', f"point {_fmt(a['point'])} lies outside box {_fmt(a['box'])}")

@@ -117,3 +117,18 @@ def test_pixelworld_signs_keep_the_fast_path():
         s = make_sample(seed, 'ocr', DIFFICULTIES[seed % 3])
         x0, y0, x1, y1 = s.program[-1].args['box']
         assert text_lines(s.scene.image[y0:y1, x0:x1]) == 1, seed
+
+
+def test_segment_everything_counts_clean_scenes():
+    "`segment()` with no prompt gives the count and the masks; on clean tiny counting scenes, the scene's own count."
+    from pixelis_nb.world import make_sample, world_config, DIFFICULTIES
+    from pixelis_nb.tools import segment_all
+    wcfg, exact = world_config('tiny'), []
+    for d in DIFFICULTIES:
+        for s in range(20):
+            smp = make_sample(s, 'count', d, cfg=wcfg)
+            lab = smp.scene.labels
+            exact.append(segment_all(smp.scene.image).count == sum((lab == o.id + 1).any() for o in smp.scene.objects))
+    assert sum(exact) >= 0.9 * len(exact), sum(exact)
+    obs = execute(Action('segment', {}), ToolContext(image=smp.scene.image))
+    assert obs.error is None and obs.text.startswith(f'objects={segment_all(smp.scene.image).count} boxes=[')
