@@ -16,8 +16,8 @@ __all__ = ['RFT_CHOICES', 'RFT_SCALES', 'GRPOKnobs', 'RFTConfig', 'rft_config', 
            'entropy_from_logits', 'policy_logprobs', 'reference_model', 'k3_kl', 'loss_mask', 'clipped_surrogate',
            'reduce_loss', 'grpo_loss', 'policy_update', 'rft_step', 'save_curiosity', 'load_curiosity',
            'save_rft_state', 'load_rft_state', 'train_rft', 'plot_history', 'rft_checkpoint', 'load_rft_policy',
-           'load_rft_writer', 'rft_eval', 'load_rft_reader', 'start_reader', 'rft_arm', 'run_rft_arms', 'rft_ablation',
-           'ablation_arms']
+           'load_rft_writer', 'rft_eval', 'load_rft_reader', 'start_reader', 'rft_arm', 'run_rft_arms', 'ablation_arms',
+           'rft_ablation']
 
 # %% ../nbs/16_rft.ipynb #b917eeb6
 import numpy as np
@@ -550,6 +550,7 @@ def start_reader(spec:tuple) -> tuple:
     scale, cfg = spec
     return rft_start(scale, RFTConfig(**cfg))
 
+# %% ../nbs/16_rft.ipynb #89cb893c
 def rft_arm(scale, cfg:RFTConfig|dict, rcfg:RewardConfig|dict, threads:int|None=1) -> dict:
     "Train (or load) one Phase 2 configuration and evaluate it on `ablation_per_cell` samples per cell: one row."
     from pixelis_nb.evaluate import held_out
@@ -576,6 +577,15 @@ def run_rft_arms(scale, arms:dict, # name -> (RFTConfig, RewardConfig)
     rows = in_workers(arm, [(scale, asdict(c), asdict(r)) for c, r in arms.values()], workers)
     return dict(zip(arms, rows))
 
+# %% ../nbs/16_rft.ipynb #57f6625c
+def ablation_arms(cfg:RFTConfig, rcfg:RewardConfig) -> dict:
+    "The Phase 2 ablation: no curiosity, no coherence, no efficiency, no KL, and the task reward alone."
+    return {'no curiosity': (cfg, replace(rcfg, w_curiosity=0.0)),
+            'no coherence': (cfg, replace(rcfg, w_coherence=0.0)),
+            'no efficiency': (cfg, replace(rcfg, w_efficiency=0.0)),
+            'no KL': (replace(cfg, beta=0.0), rcfg),
+            'task only': (cfg, replace(rcfg, w_format=0.0, w_curiosity=0.0, w_coherence=0.0, w_efficiency=0.0))}
+
 def rft_ablation(scale, cfg:RFTConfig|None=None, rcfg:RewardConfig|None=None, workers:int=2) -> dict:
     "`ablation_arms` trained (or loaded) and read on the first `ablation_per_cell` samples of every cell: the rows."
     from pixelis_nb.sft import sft_config
@@ -587,12 +597,3 @@ def rft_ablation(scale, cfg:RFTConfig|None=None, rcfg:RewardConfig|None=None, wo
     arms = {k: (replace(c, ablation_per_cell=K), r) for k, (c, r) in ablation_arms(cfg, rcfg).items()}
     rows = run_rft_arms(scale, arms, workers)
     return dict(main=main, per_cell=K, rows=rows, secs=round(time.time() - t0, 1))
-
-# %% ../nbs/16_rft.ipynb #57f6625c
-def ablation_arms(cfg:RFTConfig, rcfg:RewardConfig) -> dict:
-    "The Phase 2 ablation: no curiosity, no coherence, no efficiency, no KL, and the task reward alone."
-    return {'no curiosity': (cfg, replace(rcfg, w_curiosity=0.0)),
-            'no coherence': (cfg, replace(rcfg, w_coherence=0.0)),
-            'no efficiency': (cfg, replace(rcfg, w_efficiency=0.0)),
-            'no KL': (replace(cfg, beta=0.0), rcfg),
-            'task only': (cfg, replace(rcfg, w_format=0.0, w_curiosity=0.0, w_coherence=0.0, w_efficiency=0.0))}
