@@ -89,11 +89,8 @@ class ToolConfig:
     grabcut_iters:int=3          # GrabCut iterations
     seg_flood:float=unhashed(0.8) # a mask 'floods' when this share leaks out of its box (point: of the image);
                                   # unhashed: on PixelWorld's expert calls it never fires (tests/test_base.py)
-    seg_bg_step:int=unhashed(8)   # segment everything: the background is what a floating flood fill reaches from the
-                                  # border with this step per channel (unhashed, as the next two: no expert call
-                                  # segments everything, so no trace or checkpoint depends on them)
-    seg_min_frac:float=unhashed(7e-4) # segment everything: regions under this share of the view are dropped
-                                  # (12 pixels at 128x128, 3 at 64x64)
+    seg_bg_step:int=unhashed(8)   # segment everything: background = a floating fill from the border, this step
+    seg_min_frac:float=unhashed(7e-4) # segment everything: drop regions under this share of the view (12 px at 128x128)
     seg_max_objects:int=unhashed(16) # segment everything: at most this many objects are kept and listed
     track_backend:str='mil'      # tracking backend: mil, template, nano, vit
     track_verify:float=0.5       # a tracked box whose NCC with the first template falls below this is 'lost'
