@@ -253,7 +253,7 @@ def _in_worker(fn:Callable, args:tuple, threads:int|None):
 
 def in_workers(fn:Callable,              # a function importable from a module (not one a notebook defines)
                jobs:list[tuple],         # the positional arguments of each call
-               workers:int=2,            # processes at a time (1 or less: the calls run here, with the caller's threads)
+               workers:int=2,            # processes at a time (1 or less: calls run here, with the caller's threads)
                threads:int|None=1,       # torch threads of each call in a worker
               ) -> list:
     "`fn(*args)` for every `args` in `jobs`, in `workers` spawned processes: their results, in the order of `jobs`."
