@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from pixelis_nb.core import get_scale, config_hash, ArtifactStore
-from pixelis_nb.base import base2_config, recipe_key, base_checkpoint, _shipped
+from pixelis_nb.base import base2_config, recipe_key, base_checkpoint, shipped_checkpoint
 from pixelis_nb.policy import load_policy
 from pixelis_nb.evaluate import held_out, oracle_results
 from pixelis_nb.rft import rft_tools
@@ -29,7 +29,7 @@ def main(steps2:int|None=None, per_cell:int=20):
     scale = get_scale('tiny')
     cfg2 = base2_config(scale, **({} if steps2 is None else dict(steps=steps2)))
     key = recipe_key(scale, cfg2=cfg2)
-    if _shipped(scale, key) is None and not ArtifactStore().exists('base', key):
+    if shipped_checkpoint(scale, key) is None and not ArtifactStore().exists('base', key):
         sys.exit(f'no base with base2.steps={cfg2.steps} (recipe {config_hash(key)}) shipped or stored')
     pol, proc = load_policy(base_checkpoint(scale, cfg2=cfg2)/'policy')
     samples = held_out(scale, per_cell, 900_000, ['size'])

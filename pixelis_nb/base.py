@@ -13,9 +13,9 @@ from typing import Any
 __all__ = ['BASE_SCALES', 'BASE2_COMMON', 'BASE2_SCALES', 'STAGE1_VERSION', 'RECIPE_VERSION', 'BaseConfig', 'base_config',
            'base2_config', 'pick', 'difficulty_at', 'target_crop', 'percept_messages', 'answer_variants',
            'percept_mask', 'token_weights', 'encode_row', 'stream_rows', 'collate_rows', 'base_loss', 'stage1_key',
-           'recipe_key', 'pretrain', 'shipped_dir', 'load_manifest', 'write_manifest', 'stage1_checkpoint',
-           'base_checkpoint', 'load_stage1', 'load_base', 'eval_samples', 'expert_crop', 'perception_results',
-           'base_scores', 'ship_base']
+           'recipe_key', 'pretrain', 'shipped_dir', 'load_manifest', 'write_manifest', 'shipped_checkpoint',
+           'stage1_checkpoint', 'base_checkpoint', 'load_stage1', 'load_base', 'eval_samples', 'expert_crop',
+           'perception_results', 'base_scores', 'ship_base']
 
 # %% ../nbs/13b_base.ipynb #3adfe614
 import numpy as np
@@ -261,10 +261,10 @@ def pretrain(scale, cfg:BaseConfig|None=None,
     return model, proc, hist, sum(hist['secs'])
 
 # %% ../nbs/13b_base.ipynb #1d350751
-def shipped_dir(scale_name:str) -> Path:
-    "Where the package keeps the base checkpoint of a scale (only `tiny` ships): policy/, manifest.json, stage1/."
+def shipped_dir(scale_name:str, kind:str='base') -> Path:
+    "Where the package keeps a scale's checkpoint of `kind` (`base`: policy/, stage1/; `sft`: chapter 14's; tiny only)."
     import pixelis_nb
-    return Path(pixelis_nb.__file__).parent/'weights'/f'base-{scale_name}'
+    return Path(pixelis_nb.__file__).parent/'weights'/f'{kind}-{scale_name}'
 
 def load_manifest(path:str|Path) -> dict:
     "The manifest of a base checkpoint directory, or a clear error."
@@ -288,9 +288,9 @@ def write_manifest(path:str|Path, key:dict, hist:dict, secs:float, scores:dict|N
     return m
 
 # %% ../nbs/13b_base.ipynb #6d1f9789
-def _shipped(scale, key:dict) -> Path|None:
-    "The package's checkpoint directory whose manifest names `key`'s hash (the base, or its stage 1), if any."
-    h, ship = config_hash(key), shipped_dir(scale.name)
+def shipped_checkpoint(scale, key:dict, kind:str='base') -> Path|None:
+    "The package's checkpoint of `kind` (or its stage1/) whose manifest names `key`'s hash, if any."
+    h, ship = config_hash(key), shipped_dir(scale.name, kind)
     return next((d for d in (ship, ship/'stage1') if (d/'manifest.json').exists()
                  and load_manifest(d)['config_hash'] == h), None)
 
@@ -300,7 +300,7 @@ def stage1_checkpoint(scale=None, cfg:BaseConfig|None=None) -> Path:
     from pixelis_nb.policy import save_policy
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
     key = stage1_key(scale, cfg)
-    if (p := _shipped(scale, key)) is not None: return p
+    if (p := shipped_checkpoint(scale, key)) is not None: return p
     def build(d):
         model, proc, hist, secs = pretrain(scale, cfg, ckpt_dir=cache_root()/'base_resume'/config_hash(key))
         save_policy(model, d/'policy', processor=proc)   # the store writes its own config.json beside it
@@ -315,7 +315,7 @@ def base_checkpoint(scale=None, cfg:BaseConfig|None=None, cfg2:BaseConfig|None=N
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
     key = recipe_key(scale, cfg, cfg2)
     if 'stage1' not in key: return stage1_checkpoint(scale, cfg)
-    if (p := _shipped(scale, key)) is not None: return p
+    if (p := shipped_checkpoint(scale, key)) is not None: return p
     def build(d):
         s1 = stage1_checkpoint(scale, cfg)
         model, proc, hist, secs = pretrain(scale, cfg2 or base2_config(scale), init=load_policy(s1/'policy'),

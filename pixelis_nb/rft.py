@@ -535,11 +535,11 @@ def load_rft_writer(path:str|Path):
 # %% ../nbs/16_rft.ipynb #a72d509a
 def rft_eval(policy, processor, samples:list, scale:Scale|str|None=None, arg_writer=None) -> tuple[list, list]:
     "Held-out results of a policy, free-form and by choice, decoded as chapter 14 evaluates."
-    from pixelis_nb.evaluate import policy_results, choice_results
+    from pixelis_nb.evaluate import policy_readings
     from pixelis_nb.sft import sft_config, eval_rollout
-    g = eval_rollout(sft_config(scale))
-    res = policy_results(policy, processor, samples, rft_tools(scale), g, arg_writer=arg_writer)
-    return res, choice_results(policy, processor, samples, res)
+    rd = policy_readings(policy, processor, samples, rft_tools(scale), eval_rollout(sft_config(scale)), arg_writer,
+                         which=('tools',))
+    return rd['tools'], rd['tools_choice']
 
 def load_rft_reader(path:str|Path) -> tuple:
     "(policy, processor, argument writer) of a stored Phase 2 run: a loader for `evaluate.sharded_readings`."

@@ -16,9 +16,8 @@ __all__ = ['OP_CLASSES', 'ARG_KINDS', 'DIFF_ORDER', 'SFT_SCALES', 'SFTLossKnobs'
            'SFTModel', 'curriculum_pool', 'batch_indices', 'sft_optimizer', 'sft_step', 'train_sft', 'image_spans',
            'viewed_image_index', 'encode_trace', 'head_coords', 'head_arguments', 'head_writer', 'first_turn_contexts',
            'head_features', 'fit_heads', 'sft_config', 'sft_data', 'refit_pointer', 'train_policy', 'eval_samples',
-           'eval_rollout', 'arm_row', 'ablation_arm', 'run_arms', 'sft_ablation', 'sft_key', 'sft_shipped_dir',
-           'sft_name', 'shipped_sft', 'sft_checkpoint', 'load_sft_policy', 'load_sft_heads', 'load_sft_reader',
-           'sft_scores', 'ship_sft']
+           'eval_rollout', 'arm_row', 'ablation_arm', 'run_arms', 'sft_ablation', 'sft_key', 'sft_name',
+           'sft_checkpoint', 'load_sft_policy', 'load_sft_heads', 'load_sft_reader', 'sft_scores', 'ship_sft']
 
 # %% ../nbs/14_sft.ipynb #a1f7adf5
 import numpy as np
@@ -33,6 +32,7 @@ from .evaluate import (held_out, greedy, policy_results, choice_results, summari
 from .world import TASK_TYPES
 from .policy import ROLES, ROLE_ID, model_inputs, collate, encode_conversation, frame_indices
 from .cota import trace_messages
+from .base import shipped_dir, shipped_checkpoint
 from .grammar import parse_action
 
 # %% ../nbs/14_sft.ipynb #2464126a
@@ -762,21 +762,10 @@ def sft_key(scale, cfg:SFTConfig) -> dict:
     return dict(sft=cfg, policy=policy_config(scale), cota=cota_config(scale), scale=scale.name, seed=scale.seed,
                 base=config_hash(recipe_key(scale)) if cfg.init == 'base' else None)
 
-def sft_shipped_dir(scale_name:str) -> Path:
-    "Where the package keeps the Phase 1 checkpoint of a scale (only `tiny` ships)."
-    import pixelis_nb
-    return Path(pixelis_nb.__file__).parent/'weights'/f'sft-{scale_name}'
-
 def sft_name(path:str|Path) -> str:
     "A Phase 1 checkpoint's identity, shipped or not: its store name (a shipped copy keeps it in its manifest)."
     m = Path(path)/'manifest.json'
     return json.loads(m.read_text())['store_name'] if m.exists() else Path(path).name
-
-def shipped_sft(scale, key:dict) -> Path|None:
-    "The shipped Phase 1 checkpoint, if its manifest names `key`'s hash."
-    d = sft_shipped_dir(scale.name)
-    ok = (d/'manifest.json').exists() and json.loads((d/'manifest.json').read_text())['config_hash'] == config_hash(key)
-    return d if ok else None
 
 # %% ../nbs/14_sft.ipynb #7751efb3
 def sft_checkpoint(scale=None, cfg:SFTConfig|None=None,
@@ -788,7 +777,7 @@ def sft_checkpoint(scale=None, cfg:SFTConfig|None=None,
     scale = scale if hasattr(scale, 'name') else get_scale(scale)
     cfg = cfg or sft_config(scale)
     key = sft_key(scale, cfg)
-    if (p := shipped_sft(scale, key)) is not None: return p
+    if (p := shipped_checkpoint(scale, key, 'sft')) is not None: return p
     def build(d):
         d_ = data if data is not None else sft_data(scale, processor)
         resume = cache_root()/'sft_resume'/config_hash(key)   # an interrupted build resumes from here
@@ -857,7 +846,7 @@ def ship_sft(scale='tiny', cfg:SFTConfig|None=None, workers:int=2) -> Path:
     if config_hash(sft_key(scale, cfg)) != config_hash(sft_key(scale, sft_config(scale))):
         raise ValueError(f"only the default {scale.name} recipe ships (the book loads it by hash); "
                          "drop the sft.* overrides")
-    src, dst = sft_checkpoint(scale, cfg), sft_shipped_dir(scale.name)
+    src, dst = sft_checkpoint(scale, cfg), shipped_dir(scale.name, 'sft')
     if src != dst:
         if dst.exists(): shutil.rmtree(dst)
         shutil.copytree(src, dst, ignore=shutil.ignore_patterns('.complete', '*.lock'))

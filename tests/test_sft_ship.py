@@ -2,10 +2,11 @@
 reproduce the logged loss, and the files are small safetensors."""
 import json, math
 from pixelis_nb.core import get_scale, config_hash
-from pixelis_nb.sft import sft_shipped_dir, sft_key, sft_config, sft_checkpoint, sft_data, train_policy
+from pixelis_nb.base import shipped_dir
+from pixelis_nb.sft import sft_key, sft_config, sft_checkpoint, sft_data, train_policy
 
 TINY = get_scale('tiny')
-SHIP = sft_shipped_dir('tiny')
+SHIP = shipped_dir('tiny', 'sft')
 
 def test_manifest_names_the_recipe_and_the_book_loads_it():
     m = json.loads((SHIP/'manifest.json').read_text())
