@@ -23,13 +23,14 @@ from pixelis_nb.core import get_scale
 from pixelis_nb.rft import rft_config, rft_checkpoint, load_rft_policy, load_rft_writer, rft_eval, rft_start
 from pixelis_nb.rewards import reward_config
 from pixelis_nb.sft import sft_config, sft_checkpoint
+from pixelis_nb.base import checkpoint_name
 from pixelis_nb.evaluate import held_out, paired_gap, zoom_hard
 
 RESULTS = Path(__file__).parent/'results'
 
 def start_results(scale, samples) -> list:
     "The start's by-choice results on `samples` (cached per Phase 1 checkpoint): objects with .pred and .answer."
-    f, key = RESULTS/'rft_levers_start.json', sft_checkpoint(scale).name
+    f, key = RESULTS/'rft_levers_start.json', checkpoint_name(sft_checkpoint(scale))
     cache = json.loads(f.read_text()) if f.exists() else {}
     if key not in cache or len(cache[key]) != len(samples):
         pol, proc, writer = rft_start(scale, rft_config(scale))

@@ -20,6 +20,7 @@ from dataclasses import asdict
 from pathlib import Path
 from pixelis_nb.core import get_scale, config_hash
 from pixelis_nb.rft import rft_checkpoint
+from pixelis_nb.base import checkpoint_name
 from pixelis_nb.ttrl import (TTRL_VERSION, ttrl_config, run_ttrl_arms, load_ttrl_run, arm_summary, frozen_arms,
                               ablation_arms, relabel)
 
@@ -45,8 +46,8 @@ def main(scale_name:str='tiny', workers:int=2):
         print(f"{k:26s} acc {summ['accuracy']:.3f}  gap {summ.get('gap', float('nan')):+.3f}  "
               f"gap_rule {summ.get('gap_rule', float('nan')):+.3f}  rejections {summ['rejections']}  "
               f"kl_start {summ['final_kl_start']:.4f}", flush=True)
-    line = dict(scale=scale.name, main_hash=config_hash(cfg), start=rft_checkpoint(scale).name, version=TTRL_VERSION,
-                secs=round(secs, 1), arms=out)
+    line = dict(scale=scale.name, main_hash=config_hash(cfg), start=checkpoint_name(rft_checkpoint(scale)),
+                version=TTRL_VERSION, secs=round(secs, 1), arms=out)
     f = Path(__file__).parent/'results'/'ttrl_ablation.jsonl'
     with f.open('a') as fh: fh.write(json.dumps(line, default=float) + '\n')
 

@@ -4,24 +4,24 @@
 
 # %% ../nbs/13b_base.ipynb #b37e44e6
 from __future__ import annotations
-import json, math, re, time
+import json, math, re, shutil, time
 from dataclasses import dataclass, field, asdict, replace
 from pathlib import Path
 from typing import Any
 
 # %% auto #0
-__all__ = ['BASE_SCALES', 'BASE2_COMMON', 'BASE2_SCALES', 'STAGE1_VERSION', 'RECIPE_VERSION', 'BaseConfig', 'base_config',
-           'base2_config', 'pick', 'difficulty_at', 'target_crop', 'percept_messages', 'answer_variants',
+__all__ = ['BASE_SCALES', 'BASE2_COMMON', 'BASE2_SCALES', 'STAGE1_VERSION', 'RECIPE_VERSION', 'BASE_READINGS', 'BaseConfig',
+           'base_config', 'base2_config', 'pick', 'difficulty_at', 'target_crop', 'percept_messages', 'answer_variants',
            'percept_mask', 'token_weights', 'encode_row', 'stream_rows', 'collate_rows', 'base_loss', 'stage1_key',
            'recipe_key', 'pretrain', 'shipped_dir', 'load_manifest', 'write_manifest', 'shipped_checkpoint',
-           'stage1_checkpoint', 'base_checkpoint', 'load_stage1', 'load_base', 'eval_samples', 'expert_crop',
-           'perception_results', 'base_scores', 'ship_base']
+           'stage1_checkpoint', 'base_checkpoint', 'load_stage1', 'load_base', 'checkpoint_name', 'ship_checkpoint',
+           'eval_samples', 'expert_crop', 'perception_results', 'base_readings', 'base_scores', 'ship_base']
 
 # %% ../nbs/13b_base.ipynb #3adfe614
 import numpy as np
 import torch
 import torch.nn.functional as F
-from .core import (get_scale, configure, seed_everything, make_fabric, progress, config_hash,
+from .core import (get_scale, configure, seed_everything, make_fabric, progress, config_hash, in_workers,
                              atomic_write_text, Scale, lr_at, save_checkpoint, load_checkpoint, hashed_if_set)
 from .world import make_sample, world_config, zoom_box, TASK_TYPES, DIFFICULTIES, WORLD_VERSION
 from .tools import tool_config, zoom, ZoomArgs
@@ -335,6 +335,30 @@ def load_base(scale=None, cfg:BaseConfig|None=None, cfg2:BaseConfig|None=None):
     if (cfg or base_config(scale)).steps == 0: return make_policy(scale)   # paper: the real checkpoint is the base
     return load_policy(base_checkpoint(scale, cfg, cfg2)/'policy')
 
+# %% ../nbs/13b_base.ipynb #d63833e5
+def checkpoint_name(path:str|Path) -> str:
+    "A checkpoint's identity, shipped or not: its store name (a shipped copy keeps it in its manifest)."
+    m = Path(path)/'manifest.json'
+    return json.loads(m.read_text()).get('store_name', Path(path).name) if m.exists() else Path(path).name
+
+def ship_checkpoint(src:str|Path, dst:str|Path, kind:str, key:dict,
+                    default:dict|None=None, # the default recipe's key: any other is refused
+                    **extra) -> Path:
+    "Copy the stored `kind` checkpoint `src` (made from `key`) to `dst`, with a manifest naming its recipe (+ `extra`)."
+    import platform
+    from pixelis_nb.core import ArtifactStore, _jsonable
+    if default is not None and config_hash(key) != config_hash(default):
+        raise ValueError(f"only the default {kind} recipe ships (the book loads it by hash); drop the overrides")
+    src, dst = Path(src), Path(dst)
+    if src != dst:
+        if dst.exists(): shutil.rmtree(dst)
+        shutil.copytree(src, dst, ignore=shutil.ignore_patterns('.complete', '*.lock'))
+    m = dict(config_hash=config_hash(key), store_name=ArtifactStore().key(kind, key), recipe=_jsonable(key), **extra,
+             torch=torch.__version__, python=platform.python_version(), created=time.strftime('%Y-%m-%d'))
+    atomic_write_text(dst/'manifest.json', json.dumps(m, indent=1))
+    return dst
+
+
 # %% ../nbs/13b_base.ipynb #0c6e38fe
 def eval_samples(scale, cfg:BaseConfig, tasks=TASK_TYPES) -> list:
     "Held-out samples from the world's val seeds: `eval_per_cell` per task x difficulty."
@@ -353,21 +377,50 @@ def perception_results(model, processor, samples:list, view:str, tcfg,
     return control_results(model, processor, samples, greedy(1, max_new_tokens, batch_size), views=views)
 
 # %% ../nbs/13b_base.ipynb #495aa650
-def base_scores(policy, processor, scale, cfg:BaseConfig|None=None) -> tuple[dict, dict]:
-    "Held-out scores of a base policy (flat numbers for manifest and metrics) and the per-sample results behind them."
+BASE_READINGS = ('scene', 'crop', 'expert_tools', 'expert_tools_plain')
+
+def _base_shard(path:str, scale:Scale, cfg:dict, shard:int, n:int, which:tuple) -> dict:
+    "A worker's job: `which` readings of the base at `path` on held-out samples `shard`, `shard + n`, ..."
+    from pixelis_nb.policy import load_policy
+    cfg = BaseConfig(**cfg)
+    policy, proc = load_policy(Path(path)/'policy')
+    tcfg = tool_config(scale)
+    samples = eval_samples(scale, cfg)[shard::n]
+    only = dict(crop=('attribute', 'ocr'), expert_tools_plain=('attribute',))   # the readings of some tasks only
+    read = dict(scene=lambda ss: perception_results(policy, proc, ss, 'scene', tcfg),
+                crop=lambda ss: perception_results(policy, proc, ss, 'crop', tcfg),
+                expert_tools=lambda ss: oracle_results(policy, proc, ss, tcfg, max_turn_tokens=48),
+                expert_tools_plain=lambda ss: oracle_results(policy, proc, ss, tcfg, max_turn_tokens=48, restate=False))
+    out = {}
+    for k in which:
+        ix = [i for i, s in enumerate(samples) if s.task_type in only.get(k, TASK_TYPES)]
+        out[k] = [None] * len(samples)
+        for i, r in zip(ix, read[k]([samples[i] for i in ix])): out[k][i] = r
+    if 'scene' in which: out['scene_choice'] = choice_results(policy, proc, samples, out['scene'])
+    return out
+
+def base_readings(path:str|Path, scale, cfg:BaseConfig|None=None, which:tuple=BASE_READINGS,
+                  workers:int=2) -> dict:
+    "`which` readings of the base at `path` on every held-out sample (None where one skips a task), in processes."
+    from pixelis_nb.base import _base_shard as job   # the package's: a notebook's own names do not reach workers
+    scale = scale if isinstance(scale, Scale) else get_scale(scale)
+    cfg, n = cfg or base_config(scale), max(workers, 1)
+    parts = in_workers(job, [(str(path), scale, asdict(cfg), w, n, which) for w in range(n)], workers)
+    out = {k: [None] * sum(len(p[k]) for p in parts) for k in parts[0]}
+    for w, part in enumerate(parts):
+        for k, rs in part.items(): out[k][w::n] = rs
+    return out
+
+def base_scores(path:str|Path, scale, cfg:BaseConfig|None=None, workers:int=2) -> tuple[dict, dict]:
+    "Held-out scores of the base at `path` (flat numbers for manifest and metrics) and the per-sample results."
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
     cfg = cfg or base_config(scale)
-    tcfg = tool_config(scale)
     samples = eval_samples(scale, cfg)
     zs = [i for i, s in enumerate(samples) if s.task_type in ('attribute', 'ocr')]
     att = [i for i, s in enumerate(samples) if s.task_type == 'attribute']
     t0 = time.time()
-    pick = lambda idx: [samples[i] for i in idx]
-    res = dict(scene=perception_results(policy, processor, samples, 'scene', tcfg),
-               crop=perception_results(policy, processor, pick(zs), 'crop', tcfg),
-               expert_tools=oracle_results(policy, processor, samples, tcfg, max_turn_tokens=48),
-               expert_tools_plain=oracle_results(policy, processor, pick(att), tcfg, max_turn_tokens=48, restate=False))
-    res['scene_choice'] = choice_results(policy, processor, samples, res['scene'])   # the control scored by choice
+    res = base_readings(path, scale, cfg, workers=workers)
+    res['crop'], res['expert_tools_plain'] = [res['crop'][i] for i in zs], [res['expert_tools_plain'][i] for i in att]
     secs = time.time() - t0
     acc = lambda rs: summarize(rs)['accuracy']
     text_obs = [i for i, s in enumerate(samples) if s.task_type != 'attribute']
@@ -412,7 +465,6 @@ def ship_base(scale='tiny', cfg:BaseConfig|None=None, cfg2:BaseConfig|None=None)
         _copy_checkpoint(stage1_checkpoint(scale, cfg), dst/'stage1')   # stage 2's reproduction starts from it
     _copy_checkpoint(src, dst)
     m = load_manifest(dst)
-    policy, proc = load_policy(dst/'policy')
-    m['scores'] = base_scores(policy, proc, scale, cfg)[0]
+    m['scores'] = base_scores(dst, scale, cfg)[0]
     atomic_write_text(dst/'manifest.json', json.dumps(m, indent=1))
     return dst

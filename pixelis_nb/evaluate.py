@@ -4,7 +4,8 @@
 
 # %% ../nbs/13a_evaluate.ipynb #2d7dc827
 from __future__ import annotations
-import math, re
+import dataclasses, functools, json, math, re
+from pathlib import Path
 from collections import Counter
 from typing import Callable
 from dataclasses import dataclass, field, replace
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field, replace
 __all__ = ['READINGS', 'held_out', 'EvalResult', 'result_of', 'greedy', 'policy_results', 'extend_encoding', 'answer_context',
            'force_answers', 'control_results', 'expert_context', 'oracle_results', 'answer_prefix', 'choice_results',
            'question_template', 'prior_results', 'summarize', 'accuracy_table', 'zoom_hard', 'paired_gap', 'wilson',
-           'cell_table', 'policy_readings', 'policy_reader', 'sharded_readings']
+           'cell_table', 'policy_readings', 'policy_reader', 'sharded_readings', 'reading_key', 'stored_readings']
 
 # %% ../nbs/13a_evaluate.ipynb #ef65221d
 import numpy as np
@@ -290,9 +291,10 @@ def policy_readings(model, processor, samples:list, tools_cfg, cfg:RolloutConfig
 
 # %% ../nbs/13a_evaluate.ipynb #35a3dc67
 def policy_reader(path) -> tuple:
-    "(model, processor, None): a policy saved by `policy.save_policy`, without an argument writer."
+    "(model, processor, None): a policy saved by `policy.save_policy` (or a checkpoint holding one in `policy/`)."
     from pixelis_nb.policy import load_policy
-    return (*load_policy(path), None)
+    path = Path(path)
+    return (*load_policy(path/'policy' if (path/'policy').is_dir() else path), None)
 
 def _read_shard(load:Callable, source, samples:list, tools_cfg, cfg, which:tuple, by_choice:bool) -> dict:
     model, processor, writer = load(source)
@@ -314,3 +316,43 @@ def sharded_readings(load:Callable,       # source -> (model, processor, arg wri
         for k, rs in part.items():
             for j, r in zip(ix, rs): out[k][j] = r
     return out
+
+# %% ../nbs/13a_evaluate.ipynb #068f828e
+def _stored_source(source) -> str|None:
+    "The store name of a stored or shipped checkpoint (None for anything else: its weights have no name)."
+    from pixelis_nb.core import ArtifactStore
+    from pixelis_nb.base import checkpoint_name
+    if not isinstance(source, (str, Path)): return None
+    p = Path(source)
+    shipped = (p/'manifest.json').exists() and 'store_name' in json.loads((p/'manifest.json').read_text())
+    return checkpoint_name(p) if shipped or p.parent == ArtifactStore().root else None
+
+def reading_key(load:Callable, name:str, samples:list, tools_cfg, cfg:RolloutConfig, reading:str, by_choice:bool,
+                workers:int) -> dict:
+    "Everything one stored reading depends on."
+    fn = getattr(load, 'func', load)
+    who = dict(fn=f'{fn.__module__}.{fn.__qualname__}', kw=getattr(load, 'keywords', {}))
+    ids = [(s.seed, s.task_type, s.difficulty, s.question, s.answer) for s in samples]
+    return dict(reader=who, source=name, samples=ids, tools=tools_cfg, rollout=cfg, reading=reading,
+                by_choice=by_choice, shards=max(workers, 1))
+
+def _save_results(results:list, d:Path):
+    rows = [{f.name: getattr(r, f.name) for f in dataclasses.fields(r) if f.name != 'steps'} for r in results]
+    (d/'results.json').write_text(json.dumps(rows, default=float))
+
+def _load_results(d:Path) -> list[EvalResult]:
+    return [EvalResult(**r, steps=None) for r in json.loads((d/'results.json').read_text())]
+
+def stored_readings(load:Callable, source, samples:list, tools_cfg, cfg:RolloutConfig|None=None,
+                    which:tuple=READINGS, by_choice:bool=True, workers:int=2) -> dict[str, list[EvalResult]]:
+    "`sharded_readings`, each reading of a stored checkpoint kept in the artifact store (results without steps)."
+    from pixelis_nb.core import ArtifactStore
+    cfg, name, store = cfg or greedy(), _stored_source(source), ArtifactStore()
+    if name is None: return sharded_readings(load, source, samples, tools_cfg, cfg, which, by_choice, workers)
+    names = {r: [r, f'{r}_choice'][:1 + by_choice] for r in which}
+    key = lambda w: reading_key(load, name, samples, tools_cfg, cfg, w, by_choice, workers)
+    missing = tuple(r for r in which if not all(store.exists('readings', key(w)) for w in names[r]))
+    fresh = sharded_readings(load, source, samples, tools_cfg, cfg, missing, by_choice, workers) if missing else {}
+    for w, rs in fresh.items(): store.get_or_create('readings', key(w), functools.partial(_save_results, rs))
+    order = list(which) + [f'{r}_choice' for r in which if by_choice]   # `policy_readings`' order
+    return {w: fresh[w] if w in fresh else _load_results(store.path('readings', key(w))) for w in order}

@@ -4,7 +4,7 @@
 
 # %% ../nbs/16_rft.ipynb #2c78bbb8
 from __future__ import annotations
-import contextlib, copy, json, os, shutil, time
+import contextlib, copy, functools, json, os, shutil, time
 from dataclasses import dataclass, asdict, replace
 from pathlib import Path
 from typing import Sequence
@@ -15,9 +15,9 @@ __all__ = ['RFT_CHOICES', 'RFT_SCALES', 'GRPOKnobs', 'RFTConfig', 'rft_config', 
            'rft_start', 'rft_rollout_config', 'timed_tools', 'generate_batch', 'rollout_stats', 'logprobs_from_logits',
            'entropy_from_logits', 'policy_logprobs', 'reference_model', 'k3_kl', 'loss_mask', 'clipped_surrogate',
            'reduce_loss', 'grpo_loss', 'policy_update', 'rft_step', 'save_curiosity', 'load_curiosity',
-           'save_rft_state', 'load_rft_state', 'train_rft', 'plot_history', 'rft_checkpoint', 'load_rft_policy',
-           'load_rft_writer', 'rft_eval', 'load_rft_reader', 'start_reader', 'rft_arm', 'run_rft_arms', 'ablation_arms',
-           'rft_ablation']
+           'save_rft_state', 'load_rft_state', 'train_rft', 'plot_history', 'rft_key', 'rft_checkpoint',
+           'load_rft_policy', 'load_rft_writer', 'rft_scores', 'ship_rft', 'rft_eval', 'load_rft_reader',
+           'start_reader', 'start_source', 'rft_arm', 'run_rft_arms', 'ablation_arms', 'rft_ablation']
 
 # %% ../nbs/16_rft.ipynb #b917eeb6
 import numpy as np
@@ -31,6 +31,7 @@ from .world import TASK_TYPES, DIFFICULTIES, make_sample, world_config
 from .policy import model_inputs
 from .rollout import Trajectory, RolloutConfig, rollout, trajectory_to_batch
 from .rewards import RewardConfig, reward_config, Curiosity, total_rewards, call_ok, REWARD_TERMS
+from .base import shipped_dir, shipped_checkpoint, checkpoint_name, ship_checkpoint
 
 # %% ../nbs/16_rft.ipynb #8fd71f5f
 RFT_CHOICES = dict(loss_type=('grpo', 'bnpo', 'dapo', 'dr_grpo'), init=('sft', 'imitate', 'fresh'))
@@ -499,16 +500,23 @@ def plot_history(history:Sequence[dict]):
     return fig
 
 # %% ../nbs/16_rft.ipynb #b7020870
+def rft_key(scale:Scale, cfg:RFTConfig, rcfg:RewardConfig) -> dict:
+    "Everything a Phase 2 run depends on: its config, the reward's, its start (Phase 1's store name), tools, world."
+    from pixelis_nb.policy import policy_config
+    from pixelis_nb.sft import sft_checkpoint
+    start = dict(sft=checkpoint_name(sft_checkpoint(scale))) if cfg.init == 'sft' else dict(policy=policy_config(scale))
+    return dict(rft=cfg, reward=rcfg, start=start, tools=rft_tools(scale), world=world_config(scale), scale=scale.name,
+                seed=scale.seed)
+
 def rft_checkpoint(scale:Scale|str|None=None, cfg:RFTConfig|None=None, rcfg:RewardConfig|None=None) -> Path:
-    "The Phase 2 policy in the artifact store (trained on first use): policy/, heads, curiosity.safetensors, history."
-    from pixelis_nb.policy import save_policy, policy_config
-    from pixelis_nb.sft import sft_checkpoint, sft_name
+    "The Phase 2 run: shipped if a manifest names its recipe, else in the store (trained on first use)."
+    from pixelis_nb.policy import save_policy
+    from pixelis_nb.sft import sft_checkpoint
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
     cfg, rcfg = cfg or rft_config(scale), rcfg or reward_config(scale)
+    key = rft_key(scale, cfg, rcfg)
+    if (p := shipped_checkpoint(scale, key, 'rft')) is not None: return p
     sft = sft_checkpoint(scale) if cfg.init == 'sft' else None
-    start = dict(sft=sft_name(sft)) if sft is not None else dict(policy=policy_config(scale))
-    key = dict(rft=cfg, reward=rcfg, start=start, tools=rft_tools(scale), world=world_config(scale), scale=scale.name,
-               seed=scale.seed)
     def build(d):
         policy, proc, writer = rft_start(scale, cfg)
         resume = cache_root()/'rft_resume'/config_hash(key)
@@ -532,6 +540,33 @@ def load_rft_writer(path:str|Path):
     heads = load_sft_heads(path)
     return head_writer(heads) if heads is not None else None
 
+# %% ../nbs/16_rft.ipynb #2aa278d0
+def rft_scores(path:str|Path, scale:Scale|str|None=None, workers:int=2) -> dict:
+    "Headline held-out scores of a Phase 2 checkpoint, read as this chapter reads it: validity, accuracy, by choice."
+    from pixelis_nb.evaluate import held_out, summarize, zoom_hard, sharded_readings
+    from pixelis_nb.sft import sft_config, eval_rollout
+    from pixelis_nb.rft import load_rft_reader   # the package's: the workers import it
+    scale = scale if isinstance(scale, Scale) else get_scale(scale)
+    scfg = sft_config(scale)
+    samples = held_out(scale, scfg.eval_per_cell, scfg.eval_seed)
+    rd = sharded_readings(load_rft_reader, path, samples, rft_tools(scale), eval_rollout(scfg), which=('tools',),
+                          workers=workers)
+    hard = zoom_hard(rd['tools_choice'], samples)
+    return dict(n_samples=len(samples), valid_rate=summarize(rd['tools'])['valid_rate'],
+                accuracy=summarize(rd['tools'])['accuracy'], choice_accuracy=summarize(rd['tools_choice'])['accuracy'],
+                n_hard_zoom=len(hard), hard_zoom_acc_choice=summarize(hard)['accuracy'] if hard else None)
+
+def ship_rft(scale:Scale|str='tiny', dst:str|Path|None=None, workers:int=2) -> Path:
+    "Copy the scale's Phase 2 run (trained on first use) into the package (or `dst`), with its manifest and scores."
+    scale = scale if isinstance(scale, Scale) else get_scale(scale)
+    cfg, rcfg = rft_config(scale), reward_config(scale)
+    src = rft_checkpoint(scale, cfg, rcfg)
+    hist = json.loads((src/'history.json').read_text())
+    return ship_checkpoint(src, dst or shipped_dir(scale.name, 'rft'), 'rft', rft_key(scale, cfg, rcfg),
+                           seed=cfg.seed, steps=cfg.steps, train_secs=round(hist['secs'], 1),
+                           reward=[r['reward'] for r in hist['history']], loss=[r['loss'] for r in hist['history']],
+                           scores=rft_scores(src, scale, workers))
+
 # %% ../nbs/16_rft.ipynb #a72d509a
 def rft_eval(policy, processor, samples:list, scale:Scale|str|None=None, arg_writer=None) -> tuple[list, list]:
     "Held-out results of a policy, free-form and by choice, decoded as chapter 14 evaluates."
@@ -549,6 +584,13 @@ def start_reader(spec:tuple) -> tuple:
     "(policy, processor, argument writer) where Phase 2 starts; `spec` = (scale, the `RFTConfig` as a dict)."
     scale, cfg = spec
     return rft_start(scale, RFTConfig(**cfg))
+
+def start_source(scale, cfg:RFTConfig) -> tuple:
+    "(loader, source) of Phase 2's start: Phase 1's own when it starts there unchanged (its stored readings serve)."
+    from pixelis_nb.sft import sft_checkpoint, sft_config, load_sft_reader
+    if cfg.init == 'sft' and cfg.use_arg_head:
+        return functools.partial(load_sft_reader, arg_decode=sft_config(scale).arg_decode), sft_checkpoint(scale)
+    return start_reader, (scale, asdict(cfg))
 
 # %% ../nbs/16_rft.ipynb #89cb893c
 def rft_arm(scale, cfg:RFTConfig|dict, rcfg:RewardConfig|dict, threads:int|None=1) -> dict:
@@ -592,7 +634,7 @@ def rft_ablation(scale, cfg:RFTConfig|None=None, rcfg:RewardConfig|None=None, wo
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
     cfg, rcfg = cfg or rft_config(scale), rcfg or reward_config(scale)
     K = min(cfg.ablation_per_cell, sft_config(scale).eval_per_cell)
-    main = rft_checkpoint(scale, cfg, rcfg).name   # the run the arms are compared with (trained on first use)
+    main = checkpoint_name(rft_checkpoint(scale, cfg, rcfg))   # the run the arms are compared with
     t0 = time.time()
     arms = {k: (replace(c, ablation_per_cell=K), r) for k, (c, r) in ablation_arms(cfg, rcfg).items()}
     rows = run_rft_arms(scale, arms, workers)

@@ -16,8 +16,8 @@ __all__ = ['OP_CLASSES', 'ARG_KINDS', 'DIFF_ORDER', 'SFT_SCALES', 'SFTLossKnobs'
            'SFTModel', 'curriculum_pool', 'batch_indices', 'sft_optimizer', 'sft_step', 'train_sft', 'image_spans',
            'viewed_image_index', 'encode_trace', 'head_coords', 'head_arguments', 'head_writer', 'first_turn_contexts',
            'head_features', 'fit_heads', 'sft_config', 'sft_data', 'refit_pointer', 'train_policy', 'eval_samples',
-           'eval_rollout', 'arm_row', 'ablation_arm', 'run_arms', 'sft_ablation', 'sft_key', 'sft_name',
-           'sft_checkpoint', 'load_sft_policy', 'load_sft_heads', 'load_sft_reader', 'sft_scores', 'ship_sft']
+           'eval_rollout', 'arm_row', 'ablation_arm', 'run_arms', 'sft_ablation', 'sft_key', 'sft_checkpoint',
+           'load_sft_policy', 'load_sft_heads', 'load_sft_reader', 'sft_scores', 'ship_sft']
 
 # %% ../nbs/14_sft.ipynb #a1f7adf5
 import numpy as np
@@ -32,7 +32,7 @@ from .evaluate import (held_out, greedy, policy_results, choice_results, summari
 from .world import TASK_TYPES
 from .policy import ROLES, ROLE_ID, model_inputs, collate, encode_conversation, frame_indices
 from .cota import trace_messages
-from .base import shipped_dir, shipped_checkpoint
+from .base import shipped_dir, shipped_checkpoint, checkpoint_name, ship_checkpoint
 from .grammar import parse_action
 
 # %% ../nbs/14_sft.ipynb #2464126a
@@ -743,7 +743,7 @@ def sft_ablation(scale, cfg:SFTConfig|None=None, workers:int=2) -> dict:
         return arm_row(samples, res, choice_results(policy, proc, samples, res), secs)
     rows['weighted CE + heads (spelled args)'] = row(None)
     pre, post = load_sft_heads(ckpt, 'heads_sft.safetensors'), load_sft_heads(ckpt)   # before / after `head_fit`
-    out = dict(ckpt=sft_name(ckpt), samples=len(samples), arm_secs=round(arm_secs, 1), refit_gap=None)
+    out = dict(ckpt=checkpoint_name(ckpt), samples=len(samples), arm_secs=round(arm_secs, 1), refit_gap=None)
     if pre is not None:
         rows['weighted CE + heads (head args, no refit)'] = row(pre)
         hz = zoom_hard(eval_samples(scale, cfg), eval_samples(scale, cfg))   # every hard zoom sample: paired
@@ -761,11 +761,6 @@ def sft_key(scale, cfg:SFTConfig) -> dict:
     from pixelis_nb.base import recipe_key
     return dict(sft=cfg, policy=policy_config(scale), cota=cota_config(scale), scale=scale.name, seed=scale.seed,
                 base=config_hash(recipe_key(scale)) if cfg.init == 'base' else None)
-
-def sft_name(path:str|Path) -> str:
-    "A Phase 1 checkpoint's identity, shipped or not: its store name (a shipped copy keeps it in its manifest)."
-    m = Path(path)/'manifest.json'
-    return json.loads(m.read_text())['store_name'] if m.exists() else Path(path).name
 
 # %% ../nbs/14_sft.ipynb #7751efb3
 def sft_checkpoint(scale=None, cfg:SFTConfig|None=None,
@@ -840,21 +835,11 @@ def sft_scores(path:str|Path, scale, cfg:SFTConfig, workers:int=2) -> dict:
 # %% ../nbs/14_sft.ipynb #2cbcd8a9
 def ship_sft(scale='tiny', cfg:SFTConfig|None=None, workers:int=2) -> Path:
     "Copy the scale's Phase 1 checkpoint (trained on first use) into the package, with its manifest and scores."
-    import platform
     scale = scale if hasattr(scale, 'name') else get_scale(scale)
     cfg = cfg or sft_config(scale)
-    if config_hash(sft_key(scale, cfg)) != config_hash(sft_key(scale, sft_config(scale))):
-        raise ValueError(f"only the default {scale.name} recipe ships (the book loads it by hash); "
-                         "drop the sft.* overrides")
-    src, dst = sft_checkpoint(scale, cfg), shipped_dir(scale.name, 'sft')
-    if src != dst:
-        if dst.exists(): shutil.rmtree(dst)
-        shutil.copytree(src, dst, ignore=shutil.ignore_patterns('.complete', '*.lock'))
-    run = json.loads((dst/'history.json').read_text())
-    key = sft_key(scale, cfg)
-    m = dict(config_hash=config_hash(key), store_name=ArtifactStore().key('sft', key), recipe=_jsonable(key),
-             seed=cfg.seed, steps=cfg.steps, train_secs=round(run['secs'], 1), head_fit=run.get('head_fit'),
-             loss=[r['loss'] for r in run['history']], scores=sft_scores(dst, scale, cfg, workers),
-             torch=torch.__version__, python=platform.python_version(), created=time.strftime('%Y-%m-%d'))
-    atomic_write_text(dst/'manifest.json', json.dumps(m, indent=1))
-    return dst
+    src = sft_checkpoint(scale, cfg)
+    run = json.loads((src/'history.json').read_text())
+    return ship_checkpoint(src, shipped_dir(scale.name, 'sft'), 'sft', sft_key(scale, cfg),
+                           default=sft_key(scale, sft_config(scale)), seed=cfg.seed, steps=cfg.steps,
+                           train_secs=round(run['secs'], 1), head_fit=run.get('head_fit'),
+                           loss=[r['loss'] for r in run['history']], scores=sft_scores(src, scale, cfg, workers))

@@ -591,8 +591,10 @@ def ttrl_checkpoint(scale:Scale|str|None=None, cfg:TTRLConfig|None=None) -> Path
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
     cfg = cfg or ttrl_config(scale)
     from pixelis_nb.rft import rft_checkpoint
-    key = dict(ttrl=cfg, start=rft_checkpoint(scale).name, tools=rft_tools(scale), world=world_config(scale),
-               scale=scale.name, version=TTRL_VERSION)
+    from pixelis_nb.base import checkpoint_name
+    start = checkpoint_name(rft_checkpoint(scale))   # its store name, shipped or not
+    key = dict(ttrl=cfg, start=start, tools=rft_tools(scale), world=world_config(scale), scale=scale.name,
+               version=TTRL_VERSION)
     def build(d):
         policy, proc, writer, _ = ttrl_start(scale)
         resume = cache_root()/'ttrl_resume'/config_hash(key)

@@ -31,7 +31,7 @@ def test_recipe_reproduces_the_logged_loss():
 
 def test_shipped_copy_keeps_its_store_identity():
     "Later phases key on the Phase 1 checkpoint's name: the shipped copy must answer with its store copy's."
-    from pixelis_nb.sft import sft_name
+    from pixelis_nb.base import checkpoint_name
     from pixelis_nb.core import ArtifactStore
     m = json.loads((SHIP/'manifest.json').read_text())
-    assert sft_name(SHIP) == m['store_name'] == ArtifactStore().key('sft', sft_key(TINY, sft_config(TINY)))
+    assert checkpoint_name(SHIP) == m['store_name'] == ArtifactStore().key('sft', sft_key(TINY, sft_config(TINY)))
