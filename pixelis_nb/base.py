@@ -14,8 +14,9 @@ __all__ = ['BASE_SCALES', 'BASE2_COMMON', 'BASE2_SCALES', 'STAGE1_VERSION', 'REC
            'base_config', 'base2_config', 'pick', 'difficulty_at', 'target_crop', 'percept_messages', 'answer_variants',
            'percept_mask', 'token_weights', 'encode_row', 'stream_rows', 'collate_rows', 'base_loss', 'stage1_key',
            'recipe_key', 'pretrain', 'shipped_dir', 'load_manifest', 'write_manifest', 'shipped_checkpoint',
-           'stage1_checkpoint', 'base_checkpoint', 'load_stage1', 'load_base', 'checkpoint_name', 'ship_checkpoint',
-           'eval_samples', 'expert_crop', 'perception_results', 'base_readings', 'base_scores', 'ship_base']
+           'stage1_checkpoint', 'base_checkpoint', 'load_stage1', 'load_base', 'base_reader', 'checkpoint_name',
+           'ship_checkpoint', 'eval_samples', 'expert_crop', 'perception_results', 'base_readings', 'base_scores',
+           'ship_base']
 
 # %% ../nbs/13b_base.ipynb #3adfe614
 import numpy as np
@@ -334,6 +335,10 @@ def load_base(scale=None, cfg:BaseConfig|None=None, cfg2:BaseConfig|None=None):
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
     if (cfg or base_config(scale)).steps == 0: return make_policy(scale)   # paper: the real checkpoint is the base
     return load_policy(base_checkpoint(scale, cfg, cfg2)/'policy')
+
+def base_reader(scale) -> tuple:
+    "(policy, processor, None) of the scale's base (`load_base`): a loader for `evaluate.sharded_readings`."
+    return (*load_base(scale), None)
 
 # %% ../nbs/13b_base.ipynb #d63833e5
 def checkpoint_name(path:str|Path) -> str:

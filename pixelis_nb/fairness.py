@@ -122,30 +122,31 @@ def ablation_configs(rcfg:ResultsConfig, scale=None) -> dict:
                 dec_cfg=dc,
                 align_cfg=configure(AlignmentConfig, 'alignment', ALIGNMENT_SCALES, scale))
 
-def _seed_detectors(methods:list, seed:int, cfgs:dict, root:str) -> list[str]:
+def _seed_detectors(methods:list, seed:int, cfgs:dict, root:str, splits:tuple=()) -> list[tuple[str, dict]]:
     store = ArtifactStore(root)
-    return [str(method_detector(m, seed, store=store, **cfgs)[1]) for m in methods]
+    sets = {sp: make_face_dataset(cfgs['face_cfg'], sp, store) for sp in splits}
+    out = []
+    for m in methods:
+        model, d = method_detector(m, seed, store=store, **cfgs)
+        out.append((str(d), {sp: predict(model, ds) for sp, ds in sets.items()}))
+    return out
 
 def train_detectors(jobs:list[tuple],   # (methods, seed, cfgs): one seed's rows under one set of configs
-                    store:ArtifactStore|None=None, workers:int=2) -> list[list[str]]:
-    "Train (or find in the store) every job's detectors, `workers` jobs at a time in processes: their directories."
+                    store:ArtifactStore|None=None, workers:int=2,
+                    splits:tuple=(),    # face splits each detector also predicts, in its worker ('test', 'val')
+                   ) -> list[list[tuple[str, dict]]]:
+    "Train (or find in the store) every job's detectors, `workers` jobs at a time: (directory, predictions) of each."
     store = store or ArtifactStore()
     worlds = {config_hash(c['face_cfg'], c['dec_cfg'].probe_split): c for _, _, c in jobs}
     for c in worlds.values():   # the datasets are built once, here, before the workers read them
-        for split in ('train', c['dec_cfg'].probe_split): make_face_dataset(c['face_cfg'], split, store)
+        for split in ('train', c['dec_cfg'].probe_split, *splits): make_face_dataset(c['face_cfg'], split, store)
     from pixelis_nb.fairness import _seed_detectors as job   # the package's: a notebook's names do not reach workers
-    return in_workers(job, [(list(m), s, c, str(store.root)) for m, s, c in jobs], workers)
+    return in_workers(job, [(list(m), s, c, str(store.root), tuple(splits)) for m, s, c in jobs], workers)
 
 def run_ablation(rcfg:ResultsConfig, cfgs:dict, store:ArtifactStore|None=None) -> dict:
-    "Test-set predictions of every (method, seed); the detectors trained `rcfg.workers` seeds at a time."
-    train_detectors([(rcfg.methods, s, cfgs) for s in rcfg.seeds], store, rcfg.workers)
-    test = make_face_dataset(cfgs['face_cfg'], 'test', store)
-    out = {}
-    for s in rcfg.seeds:
-        for m in rcfg.methods:
-            model, _ = method_detector(m, s, store=store, **cfgs)
-            out[(m, s)] = predict(model, test)
-    return out
+    "Test-set predictions of every (method, seed); detectors trained and read `rcfg.workers` seeds at a time."
+    rows = train_detectors([(rcfg.methods, s, cfgs) for s in rcfg.seeds], store, rcfg.workers, splits=('test',))
+    return {(m, s): p['test'] for s, row in zip(rcfg.seeds, rows) for m, (_, p) in zip(rcfg.methods, row)}
 
 # %% ../nbs/35_fairness.ipynb #cff13fef
 def _attrs(pred:dict) -> dict:

@@ -19,8 +19,8 @@ __all__ = ['TTRL_CHOICES', 'TTRL_VERSION', 'TTRL_SCALES', 'LABELERS', 'TTRLStrea
            'load_adapter_state', 'adapter_swapped', 'ema_update', 'logits_kl', 'masked_mean', 'probe_kl',
            'exemplar_loss', 'corridor_decision', 'item_record', 'TestTimeRL', 'step_summary', 'grpo_batch',
            'save_ttrl_state', 'load_ttrl_state', 'run_ttrl', 'ttrl_checkpoint', 'load_ttrl_run', 'load_ttrl_policy',
-           'ttrl_arm', 'run_ttrl_arms', 'frozen_arms', 'relabel', 'ablation_arms', 'stream_results', 'stream_gap',
-           'arm_summary', 'vote_gain', 'labeler_table', 'plot_ttrl']
+           'load_ttrl_reader', 'ttrl_arm', 'run_ttrl_arms', 'frozen_arms', 'relabel', 'ablation_arms', 'stream_results',
+           'stream_gap', 'arm_summary', 'vote_gain', 'labeler_table', 'plot_ttrl']
 
 # %% ../nbs/17_ttrl.ipynb #08658f7d
 import numpy as np
@@ -616,6 +616,11 @@ def load_ttrl_policy(path:str|Path, scale:Scale|str|None=None, cfg:TTRLConfig|No
     model = add_lora(policy, cfg or ttrl_config(scale)).eval()
     load_adapter_state(model, load_tensors(Path(path)/'adapters.safetensors'))
     return model, proc, writer
+
+def load_ttrl_reader(spec:tuple) -> tuple:
+    "(policy, processor, arg_writer) of a stored run, `spec` = (its path, the scale): `evaluate.sharded_readings`' loader."
+    path, scale = spec
+    return load_ttrl_policy(path, scale)
 
 # %% ../nbs/17_ttrl.ipynb #96accd01
 def ttrl_arm(scale, cfg:TTRLConfig|dict, threads:int|None=1) -> str:

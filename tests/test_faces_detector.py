@@ -113,10 +113,14 @@ def test_train_detectors_in_workers_matches_in_process(tmp_path):
     cfgs = ablation_configs(rcfg, 'nano')
     cfgs['face_cfg'] = replace(cfgs['face_cfg'], ids_per_group=3, eval_ids_per_group=1, images_per_identity=2)
     jobs = [(['Ori', '+GDA'], s, cfgs) for s in (0, 1)]
-    dirs = train_detectors(jobs, ArtifactStore(tmp_path/'a'), workers=2)
+    rows = train_detectors(jobs, ArtifactStore(tmp_path/'a'), workers=2, splits=('val',))
+    dirs = [[d for d, _ in row] for row in rows]
     assert [len(d) for d in dirs] == [2, 2] and all(d.startswith(str(tmp_path/'a')) for ds in dirs for d in ds)
     n0 = torch.get_num_threads(); torch.set_num_threads(1)   # the workers' thread count, so the floats can match
-    try: here = [method_detector('+GDA', 1, store=ArtifactStore(tmp_path/'b'), **cfgs)[0]]
+    try:
+        here = [method_detector('+GDA', 1, store=ArtifactStore(tmp_path/'b'), **cfgs)[0]]
+        val = predict(here[0], make_face_dataset(cfgs['face_cfg'], 'val', ArtifactStore(tmp_path/'b')))
     finally: torch.set_num_threads(n0)
     there = load_detector(dirs[1][1])
     for (k, a), b in zip(here[0].state_dict().items(), there.state_dict().values()): assert torch.equal(a, b), k
+    assert np.array_equal(rows[1][1][1]['val']['score'], val['score'])   # the worker's predictions are these
