@@ -13,8 +13,8 @@ from typing import Any, Iterable, Iterator
 # %% auto #0
 __all__ = ['SITES', 'ITEM_SELECTS', 'TOKEN_SELECTS', 'DTYPES', 'ACTS_SCALES', 'ACTS_VERSION', 'decoder_layers', 'ActsConfig',
            'acts_config', 'resolve_layers', 'act_keys', 'site_module', 'record', 'position_masks', 'select_rows',
-           'iter_acts', 'capture', 'capture_tokens', 'write_shards', 'ShardReader', 'ShuffleBuffer',
-           'cache_activations', 'cache_items']
+           'Enough', 'last_site', 'iter_acts', 'capture', 'capture_tokens', 'write_shards', 'ShardReader',
+           'ShuffleBuffer', 'cache_activations', 'cache_items']
 
 # %% ../nbs/21_activations.ipynb #ed24a7db
 import torch
@@ -121,6 +121,16 @@ def _mrope(model):
     base = model.get_base_model() if hasattr(model, 'get_base_model') else model
     return base.model
 
+class Enough(Exception):
+    "Raised once every site a capture reads has run: the rest of the forward pass would change none of them."
+
+def last_site(keys:list[str]) -> str:
+    "The key whose site runs last in a forward pass: the deepest layer; in it attention, then MLP, then the output."
+    order = dict(attn=0, mlp=1, resid=2)
+    return max(keys, key=lambda k: (int(k.partition('.L')[2]), order[k.partition('.L')[0]]))
+
+def _enough(mod, inp, out): raise Enough()
+
 @torch.no_grad()
 def iter_acts(model, processor, items:list, cfg:ActsConfig|None=None,
               bench_cfg=None,   # a `TaskbenchConfig` (its prefix ends the prompt); default: the current scale's
@@ -132,13 +142,17 @@ def iter_acts(model, processor, items:list, cfg:ActsConfig|None=None,
     dev, got, was = next(model.parameters()).device, {}, model.training
     model.eval()
     with record(model, keys, lambda k, h: got.__setitem__(k, select_rows(h, got['masks'], cfg.select))):
-        for c0 in range(0, len(items), cfg.batch_size):   # encoded batch by batch: memory does not grow with items
-            encs = encode_items(processor, items[c0:c0 + cfg.batch_size], bench_cfg)
-            b = collate(encs, processor.tokenizer.pad_token_id, padding_side='left')
-            got['masks'] = {k: v.to(dev) for k, v in position_masks(b).items()}
-            _mrope(model).rope_deltas = None
-            model(**{k: v.to(dev) for k, v in model_inputs(b).items()}, logits_to_keep=1)
-            yield {k: got[k].to('cpu', dt) for k in keys} | _row_ids(got['masks'], cfg.select, c0)
+        stop = site_module(model, last_site(keys)).register_forward_hook(_enough)   # after the reading hooks
+        try:
+            for c0 in range(0, len(items), cfg.batch_size):   # encoded batch by batch: memory does not grow with items
+                encs = encode_items(processor, items[c0:c0 + cfg.batch_size], bench_cfg)
+                b = collate(encs, processor.tokenizer.pad_token_id, padding_side='left')
+                got['masks'] = {k: v.to(dev) for k, v in position_masks(b).items()}
+                _mrope(model).rope_deltas = None
+                try: model(**{k: v.to(dev) for k, v in model_inputs(b).items()}, logits_to_keep=1)
+                except Enough: pass   # the layers above the last site read never run
+                yield {k: got[k].to('cpu', dt) for k in keys} | _row_ids(got['masks'], cfg.select, c0)
+        finally: stop.remove()
     model.train(was)
 
 # %% ../nbs/21_activations.ipynb #2eb8d1ab
