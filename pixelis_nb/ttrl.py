@@ -618,7 +618,7 @@ def load_ttrl_policy(path:str|Path, scale:Scale|str|None=None, cfg:TTRLConfig|No
     return model, proc, writer
 
 def load_ttrl_reader(spec:tuple) -> tuple:
-    "(policy, processor, arg_writer) of a stored run, `spec` = (its path, the scale): `evaluate.sharded_readings`' loader."
+    "(policy, processor, arg_writer) of a stored run; `spec` = (its path, the scale). A loader for `sharded_readings`."
     path, scale = spec
     return load_ttrl_policy(path, scale)
 
