@@ -416,6 +416,7 @@ def base_readings(path:str|Path, scale, cfg:BaseConfig|None=None, which:tuple=BA
         for k, rs in part.items(): out[k][w::n] = rs
     return out
 
+# %% ../nbs/13b_base.ipynb #22656b37
 def base_scores(path:str|Path, scale, cfg:BaseConfig|None=None, workers:int=2) -> tuple[dict, dict]:
     "Held-out scores of the base at `path` (flat numbers for manifest and metrics) and the per-sample results."
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
@@ -452,7 +453,6 @@ def base_scores(path:str|Path, scale, cfg:BaseConfig|None=None, workers:int=2) -
 # %% ../nbs/13b_base.ipynb #eb962420
 def _copy_checkpoint(src:Path, dst:Path):
     "Put `src`'s policy/ and manifest.json at `dst` (anything else there, such as stage1/, stays)."
-    import shutil
     if src.resolve() == dst.resolve(): return
     if (dst/'policy').exists(): shutil.rmtree(dst/'policy')
     shutil.copytree(src/'policy', dst/'policy')
