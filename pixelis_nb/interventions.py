@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 # %% auto #0
 __all__ = ['INTERVENTION_SCALES', 'ABLATIONS', 'MODES', 'InterventionConfig', 'intervention_config', 'edit_latents', 'OrthoSAE',
            'perturbation', 'match_norm', 'edit_hook', 'fallback_direction', 'permutation_sets', 'norm_matched_set',
-           'run_intervention', 'choice_kl', 'item_metrics', 'grid_conditions', 'run_grid', 'answer_distribution',
-           'answer_shift', 'choose_pair', 'latent_pool', 'role_of', 'condition_table', 'plot_alpha_curves',
-           'headline_findings', 'say_findings']
+           'run_intervention', 'choice_kl', 'item_metrics', 'grid_conditions', 'run_grid', 'run_grid_workers',
+           'answer_distribution', 'answer_shift', 'choose_pair', 'latent_pool', 'role_of', 'condition_table',
+           'plot_alpha_curves', 'headline_findings', 'say_findings']
 
 # %% ../nbs/25_interventions.ipynb #fa3cf2ad
 import numpy as np
@@ -199,6 +199,24 @@ def run_grid(model, processor, items:list, layer:int, sae, conds:list[dict], mea
                                                 **{k: c[k] for k in ('name', 'set', 'mode', 'alpha', 'control')})
         rows.append(m)
     return pd.concat(rows, ignore_index=True)
+
+# %% ../nbs/25_interventions.ipynb #b104914a
+def _grid_job(scale, items:list, layer:int, sae, conds:list[dict], mean, tb_cfg) -> pd.DataFrame:
+    "A worker's job: `run_grid` on the scale's stage-1 base for some conditions (the unmodified model first)."
+    from pixelis_nb.base import load_stage1
+    model, proc = load_stage1(scale)
+    return run_grid(model, proc, items, layer, sae, conds, mean, tb_cfg, progress_bar=False)
+
+def run_grid_workers(scale, items:list, layer:int, sae, conds:list[dict], mean:torch.Tensor|None=None, tb_cfg=None,
+                     workers:int=2) -> pd.DataFrame:
+    "`run_grid` on the scale's stage-1 base, the conditions dealt to `workers` processes; rows in `conds`' order."
+    from pixelis_nb.core import in_workers
+    from pixelis_nb.interventions import _grid_job as job   # the package's: a worker cannot import a notebook's
+    parts = [[conds[0]] + conds[1:][w::workers] for w in range(max(1, workers))]
+    dfs = in_workers(job, [(scale, items, layer, sae, p, mean, tb_cfg) for p in parts], workers)
+    df = pd.concat([dfs[0]] + [d[d.name != conds[0]['name']] for d in dfs[1:]], ignore_index=True)
+    order = {c['name']: k for k, c in enumerate(conds)}
+    return df.sort_values('name', key=lambda s: s.map(order), kind='stable').reset_index(drop=True)
 
 # %% ../nbs/25_interventions.ipynb #b563d07c
 def answer_distribution(items:list, lp_base:torch.Tensor, lp_edit:torch.Tensor, top:int=10) -> pd.DataFrame:

@@ -14,14 +14,16 @@ from typing import Any, Callable
 
 # %% auto #0
 __all__ = ['REPLICATION_SCALES', 'DATA_LAYOUTS', 'CLEVR_VALUES', 'READERS', 'DATASETS', 'FAMILIES', 'FAMILY_FILE',
-           'FAMILY_VERSION', 'ReplicationConfig', 'replication_config', 'compose_shift', 'pixelworld_items',
-           'VQASample', 'answer_vocab', 'pick_choices', 'choose_options', 'data_root', 'missing_file', 'read_json',
-           'clevr_task', 'clevr_closed', 'read_clevr', 'read_gqa', 'vqa_accuracy', 'read_vqav2', 'fixture_scene',
-           'fixture_questions', 'write_fixtures', 'sample_item', 'real_items', 'load_dataset', 'qwen25_config',
-           'LlavaImageProcessor', 'llava_geometry', 'llava_processor', 'llava_config', 'PixLlava', 'family_policy',
-           'family_table', 'save_family', 'load_family', 'family_key', 'FamilyNotTrained', 'family_resume_dir',
-           'family_source', 'resume_step', 'train_command', 'family_factory', 'family_checkpoint', 'family_base',
-           'family_history', 'train_family', 'family_status', 'replicate', 'accuracy_pipeline']
+           'FAMILY_VERSION', 'CIRCUITS_VERSION', 'ReplicationConfig', 'replication_config', 'compose_shift',
+           'pixelworld_items', 'VQASample', 'answer_vocab', 'pick_choices', 'choose_options', 'data_root',
+           'missing_file', 'read_json', 'clevr_task', 'clevr_closed', 'read_clevr', 'read_gqa', 'vqa_accuracy',
+           'read_vqav2', 'fixture_scene', 'fixture_questions', 'write_fixtures', 'sample_item', 'real_items',
+           'load_dataset', 'qwen25_config', 'LlavaImageProcessor', 'llava_geometry', 'llava_processor', 'llava_config',
+           'PixLlava', 'family_policy', 'family_table', 'save_family', 'load_family', 'family_key', 'FamilyNotTrained',
+           'family_resume_dir', 'shipped_family', 'family_source', 'resume_step', 'train_command', 'family_factory',
+           'family_checkpoint', 'family_base', 'family_history', 'train_family', 'family_status', 'replicate',
+           'accuracy_pipeline', 'family_accuracy', 'ship_family', 'item_groups', 'halves', 'circuit_pipeline',
+           'circuit_items', 'family_circuits', 'circuits_key']
 
 # %% ../nbs/27_replication.ipynb #8adc478f
 import numpy as np
@@ -50,10 +52,12 @@ class ReplicationConfig:
     max_side:int=256          # a real set's image is shrunk to this longer side on reading (area interpolation)
     data_root:str=''          # holds CLEVR_v1.0/, gqa/, vqav2/ ('' = $PIXELIS_DATA, else <cache>/data)
     window_size:int=32        # Qwen2.5-VL window-attention side in pixels (released: 112 px = 8 patches of 14)
+    circuit_per_cell:int=0    # PixelWorld items per task x difficulty in the circuit grid (0: chapter 20's per_cell)
     train_missing:bool=unhashed(False)  # train a family base that is neither shipped nor stored, on first use?
                               # nano: yes (4 steps, seconds); else no: `experiments/train_families.py` trains it
 
-REPLICATION_SCALES = {'nano': dict(tasks=('attribute', 'count', 'ocr'), per_task=3, train_missing=True),
+REPLICATION_SCALES = {'nano': dict(tasks=('attribute', 'count', 'ocr'), per_task=3, train_missing=True,
+                                   circuit_per_cell=6),
                       'tiny': dict(per_task=30), 'small': dict(per_task=100), 'paper': dict(per_task=500)}
 
 def replication_config(scale=None, **kw) -> ReplicationConfig:
@@ -72,12 +76,13 @@ def compose_shift(sample, shift:str, severity:int):
     return replace(sample, scene=sc, shift=f'{sample.shift}+{shift}')
 
 # %% ../nbs/27_replication.ipynb #eda5387b
-def pixelworld_items(scale=None, cfg:ReplicationConfig|None=None, shifted:bool=False) -> list[Item]:
+def pixelworld_items(scale=None, cfg:ReplicationConfig|None=None, shifted:bool=False,
+                     per_cell:int|None=None) -> list[Item]:   # items per task x difficulty (None: chapter 20's)
     "Chapter 20's items on `cfg.tasks`; `shifted`: every scene under `cfg.shifts` composed at `cfg.severity`."
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
     cfg = cfg or replication_config(scale)
-    if not shifted: return bench_items(scale, tasks=cfg.tasks)
-    tb, tcfg = taskbench_config(scale), tool_config(scale)
+    tb, tcfg = taskbench_config(scale, **({} if per_cell is None else dict(per_cell=per_cell))), tool_config(scale)
+    if not shifted: return bench_items(scale, tb, tasks=cfg.tasks)
     out = []
     for it in bench_items(scale, tb, cfg.tasks, shift=cfg.shifts[0], severity=cfg.severity):
         s = it.sample
@@ -554,6 +559,12 @@ def family_resume_dir(family:str, scale=None, cfg=None) -> Path:
     if family == 'qwen3_vl': return cache_root()/'base_resume'/config_hash(stage1_key(scale, cfg))
     return cache_root()/'family_resume'/config_hash(family_key(family, scale, cfg))
 
+def shipped_family(family:str, scale=None, cfg=None) -> Path|None:
+    "The package's copy of `family`'s base (weights/family-{family}-{scale}/) if its manifest names this recipe."
+    from pixelis_nb.base import shipped_checkpoint
+    scale = scale if isinstance(scale, Scale) else get_scale(scale)
+    return shipped_checkpoint(scale, family_key(family, scale, cfg), kind=f'family-{family}')
+
 def family_source(family:str, scale=None, cfg=None) -> str:
     "Where `family`'s base comes from now: 'shipped', 'stored' or 'not trained'."
     from pixelis_nb.base import stage1_key, shipped_dir, load_manifest
@@ -564,6 +575,7 @@ def family_source(family:str, scale=None, cfg=None) -> str:
         if any((d/'manifest.json').exists() and load_manifest(d)['config_hash'] == config_hash(key)
                for d in (ship, ship/'stage1')): return 'shipped'
         return 'stored' if ArtifactStore().exists('base', key) else 'not trained'
+    if shipped_family(family, scale, cfg) is not None: return 'shipped'
     return 'stored' if ArtifactStore().exists('family_base', family_key(family, scale, cfg)) else 'not trained'
 
 def resume_step(family:str, scale=None, cfg=None) -> int:
@@ -594,6 +606,7 @@ def family_checkpoint(family:str, scale=None, cfg=None,
                                + (f"; a partial run reached step {k} of {n}" if k else '')
                                + f"); train it with `{train_command(family, scale)}`")
     if family == 'qwen3_vl': return stage1_checkpoint(scale, cfg)/'policy'   # every family: stage 1 alone
+    if (ship := shipped_family(family, scale, cfg)) is not None: return ship/'policy'
     key = family_key(family, scale, cfg)
     def build(d):
         model, proc, hist, secs = pretrain(scale, cfg, ckpt_dir=family_resume_dir(family, scale, cfg),
@@ -693,3 +706,120 @@ def accuracy_pipeline(model, processor, items:list[Item], cfg=None) -> dict:
     k, n = int((predictions(lp) == labels(items)).sum()), len(items)
     lo, hi = wilson(k, n)
     return dict(n=n, acc=k / n, lo=lo, hi=hi, chance=float(np.mean([1 / len(i.choices) for i in items])))
+
+def family_accuracy(family:str, scale_name:str, cfg:dict, datasets:tuple|None=None) -> list[dict]:
+    "One worker's job: `accuracy_pipeline` on every dataset for one family (through `replicate`); rows as records."
+    scale, cfg = get_scale(scale_name), ReplicationConfig(**cfg)
+    return replicate(accuracy_pipeline, families=(family,), datasets=datasets, scale=scale, cfg=cfg).to_dict('records')
+
+# %% ../nbs/27_replication.ipynb #2db33671
+def ship_family(family:str, scale=None, dst:str|Path|None=None) -> Path:
+    "Copy `family`'s trained base into the package (or `dst`) with a manifest: recipe, seed, steps, time, scores."
+    from pixelis_nb.base import ship_checkpoint, shipped_dir, base_config
+    scale = scale if isinstance(scale, Scale) else get_scale(scale)
+    if family == 'qwen3_vl': raise ValueError("Qwen3-VL's base ships with chapter 13b (`base.ship_base`)")
+    src = family_checkpoint(family, scale, train=False).parent
+    h = json.loads((src/'history.json').read_text())
+    acc = accuracy_pipeline(*load_family(src/'policy'), pixelworld_items(scale))
+    return ship_checkpoint(src, dst or shipped_dir(scale.name, f'family-{family}'), 'family_base',
+                           family_key(family, scale), family=family, seed=base_config(scale).seed, steps=h['steps'],
+                           wall_secs=h['wall_secs'], threads=h['threads'], loss=h['loss'],
+                           scores=dict(pixelworld={k: round(float(v), 4) for k, v in acc.items()}))
+
+# %% ../nbs/27_replication.ipynb #cd57c56d
+def item_groups(items:list[Item]) -> list:
+    "Each item's image: a real set's image file, else its PixelWorld world seed (questions on one image stay together)."
+    return [getattr(i.sample, 'image_path', '') or i.sample.seed for i in items]
+
+def halves(groups:list) -> tuple[np.ndarray, np.ndarray]:
+    "(discovery, evaluation) row indices: the distinct groups, sorted, alternate between the two halves."
+    side = {g: k % 2 for k, g in enumerate(sorted(set(groups)))}
+    s = np.array([side[g] for g in groups])
+    return np.flatnonzero(s == 0), np.flatnonzero(s == 1)
+
+# %% ../nbs/27_replication.ipynb #8a003365
+CIRCUITS_VERSION = 1   # bump when circuit_pipeline's stages change meaning
+
+def circuit_pipeline(model, processor, items:list[Item], scale=None) -> pd.DataFrame:
+    "Chapters 22-26 on one cell (knobs: theirs at `scale`): one row per finding, or one row naming where it stopped."
+    import pandas as pd, warnings
+    from pixelis_nb.core import make_fabric
+    from pixelis_nb.probes import probe_config, capture_probe_acts, probe_table, pick_locus, layer_depth
+    from pixelis_nb.sae import sae_config, train_sae, sae_metrics
+    from pixelis_nb.activations import capture_tokens
+    from pixelis_nb.featuresets import featureset_config, item_codes, selectivity, task_sets, task_accuracy
+    from pixelis_nb.interventions import (intervention_config, choose_pair, latent_pool, grid_conditions, run_grid,
+                                          headline_findings)
+    from pixelis_nb.circuit_stats import stats_config
+    from pixelis_nb.taskbench import choice_logprobs, labels
+    scale = scale if isinstance(scale, Scale) else get_scale(scale)
+    tb, pcfg = taskbench_config(scale), probe_config(scale)
+    fcfg, icfg = featureset_config(scale), intervention_config(scale)
+    model, info = model.eval(), dict(n_items=len(items))
+    stop = lambda stage, e: pd.DataFrame([info | dict(stage=stage, note=str(e).strip().splitlines()[-1])])
+    groups = item_groups(items)
+    ys = dict(difficulty=[i.difficulty for i in items], task=[i.task for i in items])
+    ys = {k: v for k, v in ys.items() if len(set(v)) > 1}        # a one-class target cannot be probed
+    pcfg = replace(pcfg, locus_from=[p for p in pcfg.locus_from if p[0] in ys])
+    try:
+        acts = capture_probe_acts(model, processor, items, bench_cfg=tb)
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')   # scikit-learn: unconverged shuffled-label controls, small strata
+            table = probe_table(acts, ys, groups, pcfg, strata=[f'{i.task}|{i.difficulty}' for i in items])
+        locus = pick_locus(table, pcfg)
+    except ValueError as e: return stop('probes', e)
+    at = table[(table.target == locus['target']) & (table['select'] == locus['select'])].set_index('layer')
+    layer = layer_depth(locus['layer'])
+    info |= dict(layer=layer, locus_from=f"{locus['target']}@{locus['select']}", probe_acc=at.acc[locus['layer']],
+                 probe_ctrl=at.ctrl_acc[locus['layer']])
+    disc, ev = halves(groups)
+    d_items, e_items = [items[k] for k in disc], [items[k] for k in ev]
+    x = capture_tokens(model, processor, d_items, layer, 'resid', 'all', tb, tb.batch_size).float()
+    sae, _ = train_sae(x, replace(sae_config(scale), layer=layer), make_fabric(scale))
+    m = sae_metrics(sae, capture_tokens(model, processor, e_items, layer, 'resid', 'all', tb, tb.batch_size).float())
+    info |= dict(sae_tokens=len(x), explained_variance=m['explained_variance'], l0=m['l0'], dead=m['dead_fraction'])
+    z, mean = item_codes(model, processor, d_items, layer, sae, tb)
+    d_tasks = [i.task for i in d_items]
+    sets = task_sets(selectivity(z, d_tasks, fcfg.eps), fcfg)
+    ok = (choice_logprobs(model, processor, d_items, tb).argmax(-1) == labels(d_items)).int().tolist()
+    acc = task_accuracy(d_tasks, ok, [1 / len(i.choices) for i in d_items])
+    try:
+        pair = tuple(icfg.pair) if icfg.pair else choose_pair(sets, acc)
+        conds = grid_conditions(sets, pair, latent_pool(z, fcfg.min_freq), icfg)
+    except ValueError as e: return stop('sets', e)
+    ev_items = [i for i in e_items if i.task in pair]
+    df = run_grid(model, processor, ev_items, layer, sae, conds, mean, tb, progress_bar=False)
+    info |= dict(pair='+'.join(pair), set_sizes='+'.join(str(len(sets[t])) for t in pair), n_eval=len(ev_items),
+                 base_acc=float(df[df.name == 'base'].correct.mean()))
+    return headline_findings(df, pair, icfg, stats_config(scale)).assign(**info, stage='done', note='')
+
+# %% ../nbs/27_replication.ipynb #34e87794
+def circuit_items(dataset:str, scale=None, cfg:ReplicationConfig|None=None) -> list[Item]:
+    "A dataset's items for the circuit grid: `load_dataset`'s (PixelWorld at `cfg.circuit_per_cell` when set)."
+    scale = scale if isinstance(scale, Scale) else get_scale(scale)
+    cfg = cfg or replication_config(scale)
+    if dataset.startswith('pixelworld') and cfg.circuit_per_cell:
+        return pixelworld_items(scale, cfg, dataset == 'pixelworld_shift', cfg.circuit_per_cell)
+    return load_dataset(dataset, scale, cfg)
+
+def family_circuits(family:str, scale_name:str, cfg:dict, datasets:tuple|None=None) -> list[dict]:
+    "One worker's job: `circuit_pipeline` on every dataset for one family (through `replicate`); rows as records."
+    scale, cfg = get_scale(scale_name), ReplicationConfig(**cfg)
+    df = replicate(partial(circuit_pipeline, scale=scale), families=(family,), datasets=datasets, scale=scale, cfg=cfg,
+                   load_data=lambda d: circuit_items(d, scale, cfg), missing='skip')
+    return df.to_dict('records')
+
+def circuits_key(scale=None, cfg:ReplicationConfig|None=None) -> dict:
+    "What the circuit grid's rows depend on: every stage's knobs, the replication knobs and the families' recipes."
+    from pixelis_nb.probes import probe_config
+    from pixelis_nb.sae import sae_config
+    from pixelis_nb.featuresets import featureset_config
+    from pixelis_nb.interventions import intervention_config
+    from pixelis_nb.circuit_stats import stats_config
+    scale = scale if isinstance(scale, Scale) else get_scale(scale)
+    cfg = replace(cfg or replication_config(scale), data_root='')   # where the files are is not what they are
+    stages = dict(taskbench=taskbench_config(scale), probes=probe_config(scale), sae=sae_config(scale),
+                  featuresets=featureset_config(scale), interventions=intervention_config(scale),
+                  stats=stats_config(scale))
+    return dict(stages, replication=cfg, families={f: config_hash(family_key(f, scale)) for f in cfg.families},
+                version=CIRCUITS_VERSION)

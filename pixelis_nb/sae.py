@@ -14,7 +14,7 @@ __all__ = ['ARCHS', 'NORMALIZE', 'SAE_SCALES', 'SAE_WEIGHTS', 'SAE_CFG', 'SAELEN
            'geometric_median', 'SAE', 'init_from_sample', 'remove_parallel_grad', 'normalize_decoder', 'aux_k_loss',
            'sae_loss', 'SAELoss', 'train_sae', 'sae_metrics', 'saelens_cfg', 'save_sae', 'load_sae', 'saelens_python',
            'saelens_check', 'sae_activations', 'splice', 'answer_encodings', 'spliced_scores', 'split_tokens',
-           'trained_sae']
+           'trained_sae', 'sae_runs']
 
 # %% ../nbs/23_sae.ipynb #83b7f0ee
 import torch
@@ -471,3 +471,27 @@ def trained_sae(scale=None, cfg:SAEConfig|None=None) -> tuple[SAE, Path]:
     used = replace(cfg, l1_coeff=0.) if cfg.arch == 'topk' else replace(cfg, k=0, aux_k=0, aux_coeff=0.)
     p = ArtifactStore().get_or_create('sae', dict(cfg=used, base=config_hash(stage1_key(scale))), build)
     return load_sae(p/'sae'), p
+
+# %% ../nbs/23_sae.ipynb #49aab638
+def _sae_job(scale, cfg:dict, items:list, tb_cfg) -> tuple[str, dict]:
+    "A worker's job: the SAE of `cfg` (trained into the store if missing) and its spliced scores on `items`."
+    from pixelis_nb.base import load_stage1
+    cfg = SAEConfig(**cfg)
+    sae, d = trained_sae(scale, cfg)
+    model, proc = load_stage1(scale)
+    return str(d), spliced_scores(model, proc, items, cfg.layer, sae, tb_cfg)
+
+def sae_runs(scale, cfgs:dict,             # name -> SAEConfig
+             items:list, tb_cfg=None,      # the spliced scores' items and their taskbench config
+             workers:int=2) -> dict:
+    "Per name: the SAE (trained into the store if missing), its dir, training history and spliced scores."
+    from pixelis_nb.core import in_workers
+    from pixelis_nb.sae import _sae_job as job   # the package's: a worker cannot import a notebook's functions
+    scale = scale if isinstance(scale, Scale) else get_scale(scale)
+    for c in cfgs.values(): sae_activations(scale, c)   # captured once, here, before any worker reads them
+    jobs = [(scale, asdict(c), items, tb_cfg) for c in cfgs.values()]
+    out = {}
+    for name, (d, spliced) in zip(cfgs, in_workers(job, jobs, workers)):
+        d = Path(d)
+        out[name] = dict(sae=load_sae(d/'sae'), dir=d, hist=json.loads((d/'history.json').read_text()), spliced=spliced)
+    return out
