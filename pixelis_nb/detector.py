@@ -223,14 +223,16 @@ def train_detector(model:Detector,                 # trained in place
     seed_everything(cfg.seed)
     opt, sched = _cosine_adamw(model, lr, cfg.weight_decay, steps)
     fmodel, opt = fabric.setup(model, opt)
+    R, r = fabric.world_size, fabric.global_rank   # every rank draws the same global batches and takes its share
     loader = fabric.setup_dataloaders(make_loader(data, cfg.batch_size, sampler, seed=cfg.seed),
-                                      use_distributed_sampler=sampler is None)
+                                      use_distributed_sampler=False)
     gw = (torch.as_tensor(group_weights, dtype=torch.float32, device=fabric.device) if group_weights is not None
           else None)
     hist, t0, it = dict(step=[], loss=[], bce=[], extra=[]), time.time(), _cycle(loader, sampler)
     fmodel.train()
     for step in progress(range(steps), 'train detector'):
         batch = next(it)
+        if R > 1: batch = {k: v[r::R] for k, v in batch.items()}   # rows r, r+R, ... of the step's global batch
         logits = fmodel(batch['image'])
         bce, ex = _detector_loss(logits, batch, gw, extra_loss)
         loss = bce + ex

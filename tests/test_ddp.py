@@ -178,3 +178,52 @@ def test_sae_under_ddp(tmp_path):
     # float rounding alone (a mean of two 16-row means vs one 32-row mean): measured 1.2e-7 on the weights (unit-norm
     # rows) and 1.9e-6 on the logged values (losses ~5-20)
     assert max(diff.values()) < 1e-5 and hd < 1e-4
+
+DET_SCRIPT = textwrap.dedent('''
+    import json, sys, torch
+    from pathlib import Path
+    from safetensors.torch import save_file
+    import pixelis_nb.detector as det
+    from pixelis_nb.core import get_scale, make_fabric
+
+    def halves(forward):
+        "A forward that runs rows 0::2 and 1::2 apart (batch norm per share, as two DDP ranks) and interleaves them."
+        def f(self, x):
+            out = torch.empty(len(x))
+            out[0::2], out[1::2] = forward(self, x[0::2]), forward(self, x[1::2])
+            return out
+        return f
+
+    def main(fabric, out, name):
+        torch.set_num_threads(1)
+        g = torch.Generator().manual_seed(3)
+        data = [dict(image=torch.rand(3, 32, 32, generator=g), label=torch.tensor(k % 2), gender=torch.tensor(k % 2),
+                     skin=torch.tensor(k % 4), group=torch.tensor(k % 8)) for k in range(64)]
+        cfg = det.TrainConfig(steps=4, batch_size=16, lr=3e-3, log_every=1)
+        if name == 'halves': det.Detector.forward = halves(det.Detector.forward)
+        seen, cyc = [], det._cycle
+        det._cycle = lambda loader, s=None: (seen.append(b['group'].tolist()) or b for b in cyc(loader, s))
+        torch.manual_seed(0)
+        model = det.make_detector(det.detector_config('nano'), seed=0)
+        h = det.train_detector(model, data, cfg, fabric=fabric)
+        r = fabric.global_rank
+        (out/f'det-{name}-{r}.json').write_text(json.dumps(dict(seen=seen, loss=h['loss'])))
+        save_file({k: v.contiguous() for k, v in model.named_parameters()}, str(out/f'det-{name}-{r}.safetensors'))
+
+''') + LAUNCH
+
+def test_detector_under_ddp(tmp_path):
+    "2 ranks share each step's 16 images 8 + 8; they end at the weights of one process running the two shares."
+    (tmp_path/'det.py').write_text(DET_SCRIPT)
+    for name in ('single', 'halves', 'ddp'): _spawn(tmp_path/'det.py', tmp_path, name)
+    log = lambda n, r=0: json.loads((tmp_path/f'det-{n}-{r}.json').read_text())
+    w = lambda n, r=0: load_file(str(tmp_path/f'det-{n}-{r}.safetensors'))
+    assert log('ddp', 0)['seen'] == log('ddp', 1)['seen'] == log('single')['seen']   # the same global batches
+    w0, w1, wh, ws = w('ddp', 0), w('ddp', 1), w('halves'), w('single')
+    for k in w0: assert torch.equal(w0[k], w1[k]), k                                # the ranks stay in step
+    flat = lambda d: torch.cat([d[k].double().flatten() for k in sorted(d)])
+    d, h, s = flat(w0), flat(wh), flat(ws)
+    diff = (d - h).abs().max().item()
+    print(f'detector: max |ddp - halves| {diff:.1e}; max |ddp - single| {(d - s).abs().max():.1e}')
+    assert diff < 1e-4      # float rounding: the mean of two 8-image means vs one 16-image mean, through AdamW
+    assert (d - s).abs().max() > 10 * diff   # the whole batch in one forward differs: batch norm sees 16 images
