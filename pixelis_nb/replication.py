@@ -23,14 +23,14 @@ __all__ = ['REPLICATION_SCALES', 'DATA_LAYOUTS', 'CLEVR_VALUES', 'READERS', 'DAT
            'family_resume_dir', 'shipped_family', 'family_source', 'resume_step', 'train_command', 'family_factory',
            'family_checkpoint', 'family_base', 'family_history', 'train_family', 'family_status', 'replicate',
            'accuracy_pipeline', 'family_accuracy', 'ship_family', 'item_groups', 'halves', 'circuit_pipeline',
-           'circuit_items', 'family_circuits', 'circuits_key']
+           'circuit_items', 'items_digest', 'family_circuits', 'circuits_key']
 
 # %% ../nbs/27_replication.ipynb #8adc478f
 import numpy as np
 import torch
 import cv2
 from .core import (configure, get_scale, Scale, ArtifactStore, cache_root, config_hash, seed_everything,
-                             unhashed)
+                             unhashed, atomic_write_text)
 from .world import make_sample, world_config, apply_shift, TASK_TYPES, SHIFTS, SEVERITIES
 from .tools import tool_config
 from .policy import (PolicyConfig, PolicyProcessor, policy_config, make_processor, make_policy, load_policy,
@@ -802,10 +802,26 @@ def circuit_items(dataset:str, scale=None, cfg:ReplicationConfig|None=None) -> l
         return pixelworld_items(scale, cfg, dataset == 'pixelworld_shift', cfg.circuit_per_cell)
     return load_dataset(dataset, scale, cfg)
 
+def items_digest(items:list[Item]) -> str:
+    "A digest of what the items are: each one's question, choices, answer index and pixels."
+    import hashlib
+    h = hashlib.sha1()
+    for i in items:
+        h.update(json.dumps([i.question, list(map(str, i.choices)), int(i.label)]).encode())
+        h.update(np.ascontiguousarray(i.image).tobytes())
+    return h.hexdigest()[:16]
+
 def family_circuits(family:str, scale_name:str, cfg:dict, datasets:tuple|None=None) -> list[dict]:
-    "One worker's job: `circuit_pipeline` on every dataset for one family (through `replicate`); rows as records."
+    "One worker's job: `circuit_pipeline` on every dataset for one family; each cell's rows kept in the store."
+    import pandas as pd
     scale, cfg = get_scale(scale_name), ReplicationConfig(**cfg)
-    df = replicate(partial(circuit_pipeline, scale=scale), families=(family,), datasets=datasets, scale=scale, cfg=cfg,
+    base = dict(circuits=config_hash(circuits_key(scale, cfg)), family=config_hash(family_key(family, scale)))
+    def cell(model, processor, items):
+        def build(d): atomic_write_text(d/'rows.json', json.dumps(
+            circuit_pipeline(model, processor, items, scale).to_dict('records'), default=float))
+        p = ArtifactStore().get_or_create('circuit_cell', dict(base, items=items_digest(items)), build)
+        return pd.DataFrame(json.loads((p/'rows.json').read_text()))
+    df = replicate(cell, families=(family,), datasets=datasets, scale=scale, cfg=cfg,
                    load_data=lambda d: circuit_items(d, scale, cfg), missing='skip')
     return df.to_dict('records')
 
