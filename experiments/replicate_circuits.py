@@ -1,6 +1,6 @@
 """Chapter 27's circuit grid: chapters 22-26 chained (`replication.circuit_pipeline`) in every (family, dataset) cell.
 
-    python experiments/replicate_circuits.py [--scale tiny] [--workers 2] [--fixture-images 24]
+    python experiments/replicate_circuits.py [--scale tiny] [--workers 2] [--threads 1] [--fixture-images 24]
 
 One worker per family (`replication.family_circuits`, one torch thread each). A family with no base (neither shipped
 nor stored: `experiments/train_families.py` trains one) gives rows marked 'not trained'. CLEVR, GQA and VQAv2 are
@@ -22,7 +22,11 @@ def main(argv=None):
     ap.add_argument('--scale', default='tiny', help='nano, tiny, small or paper (default: tiny)')
     ap.add_argument('--workers', type=int, default=2, help='worker processes, one family each (default: 2)')
     ap.add_argument('--fixture-images', type=int, default=24, help='scenes per fixture set (default: 24)')
+    ap.add_argument('--threads', type=int, default=1, help='torch threads of each worker, or of this process with '
+                                                          '--workers 1 (default: 1)')
     a = ap.parse_args(argv)
+    import torch
+    torch.set_num_threads(a.threads)
     from pixelis_nb.core import get_scale, config_hash, in_workers
     from pixelis_nb.replication import (replication_config, circuits_key, family_circuits, family_source, load_dataset,
                                         write_fixtures, READERS, CIRCUITS_VERSION)
@@ -45,7 +49,7 @@ def main(argv=None):
     fams = {f: family_source(f, scale) for f in cfg.families}
     print(f"scale {scale.name}; families {fams}; sets {source}", flush=True)
     t0 = time.time()
-    rows = in_workers(family_circuits, [(f, scale.name, asdict(cfg)) for f in cfg.families], a.workers)
+    rows = in_workers(family_circuits, [(f, scale.name, asdict(cfg)) for f in cfg.families], a.workers, a.threads)
     secs = time.time() - t0
     rows = [r for rs in rows for r in rs]
     for r in rows:
