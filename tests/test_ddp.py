@@ -14,6 +14,9 @@ LAUNCH = textwrap.dedent('''
         kw = dict(devices=2, strategy='ddp') if name == 'ddp' else dict(devices=1, strategy='auto')
         fabric = make_fabric(get_scale('nano'), accelerator='cpu', precision='32-true', **kw)
         fabric.launch(main, out, name)
+        if torch.distributed.is_initialized():   # gloo's threads end before the interpreter does (no abort at exit)
+            fabric.barrier()
+            torch.distributed.destroy_process_group()
 ''')
 
 def _spawn(script, tmp_path, name:str):
