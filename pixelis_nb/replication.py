@@ -22,8 +22,8 @@ __all__ = ['REPLICATION_SCALES', 'DATA_LAYOUTS', 'CLEVR_VALUES', 'READERS', 'DAT
            'PixLlava', 'family_policy', 'family_table', 'save_family', 'load_family', 'family_key', 'FamilyNotTrained',
            'family_resume_dir', 'shipped_family', 'family_source', 'resume_step', 'train_command', 'family_factory',
            'family_checkpoint', 'family_base', 'family_history', 'train_family', 'family_status', 'replicate',
-           'accuracy_pipeline', 'family_accuracy', 'ship_family', 'item_groups', 'halves', 'circuit_pipeline',
-           'circuit_items', 'items_digest', 'family_circuits', 'circuits_key']
+           'accuracy_pipeline', 'family_accuracy', 'ship_family', 'item_groups', 'halves', 'circuit_locus',
+           'circuit_sae', 'circuit_pipeline', 'circuit_items', 'items_digest', 'family_circuits', 'circuits_key']
 
 # %% ../nbs/27_replication.ipynb #8adc478f
 import numpy as np
@@ -567,13 +567,12 @@ def shipped_family(family:str, scale=None, cfg=None) -> Path|None:
 
 def family_source(family:str, scale=None, cfg=None) -> str:
     "Where `family`'s base comes from now: 'shipped', 'stored' or 'not trained'."
-    from pixelis_nb.base import stage1_key, shipped_dir, load_manifest
+    from pixelis_nb.base import stage1_key, shipped_checkpoint
     if family not in FAMILIES: raise ValueError(f"unknown family {family!r}; valid: {', '.join(FAMILIES)}")
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
-    if family == 'qwen3_vl':
-        key, ship = stage1_key(scale, cfg), shipped_dir(scale.name)
-        if any((d/'manifest.json').exists() and load_manifest(d)['config_hash'] == config_hash(key)
-               for d in (ship, ship/'stage1')): return 'shipped'
+    if family == 'qwen3_vl':      # chapter 13b's stage 1: shipped in base-{scale}/stage1/ or stored as a 'base'
+        key = stage1_key(scale, cfg)
+        if shipped_checkpoint(scale, key) is not None: return 'shipped'
         return 'stored' if ArtifactStore().exists('base', key) else 'not trained'
     if shipped_family(family, scale, cfg) is not None: return 'shipped'
     return 'stored' if ArtifactStore().exists('family_base', family_key(family, scale, cfg)) else 'not trained'
@@ -737,48 +736,60 @@ def halves(groups:list) -> tuple[np.ndarray, np.ndarray]:
     s = np.array([side[g] for g in groups])
     return np.flatnonzero(s == 0), np.flatnonzero(s == 1)
 
-# %% ../nbs/27_replication.ipynb #8a003365
+# %% ../nbs/27_replication.ipynb #70db770e
+def circuit_locus(model, processor, items:list[Item], scale=None) -> dict:
+    "Chapter 22's locus on a cell's items: layer, the target@position it came from, probe and control accuracy there."
+    import warnings
+    from pixelis_nb.probes import probe_config, capture_probe_acts, probe_table, pick_locus, layer_depth
+    scale = scale if isinstance(scale, Scale) else get_scale(scale)
+    ys = dict(difficulty=[i.difficulty for i in items], task=[i.task for i in items])
+    ys = {k: v for k, v in ys.items() if len(set(v)) > 1}        # a one-class target cannot be probed
+    pcfg = probe_config(scale)
+    pcfg = replace(pcfg, locus_from=[p for p in pcfg.locus_from if p[0] in ys])
+    acts = capture_probe_acts(model, processor, items, bench_cfg=taskbench_config(scale))
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')   # scikit-learn: unconverged shuffled-label controls, small strata
+        table = probe_table(acts, ys, item_groups(items), pcfg, strata=[f'{i.task}|{i.difficulty}' for i in items])
+    locus = pick_locus(table, pcfg)       # a ValueError when no layer passes the rule
+    at = table[(table.target == locus['target']) & (table['select'] == locus['select'])].set_index('layer')
+    return dict(layer=layer_depth(locus['layer']), locus_from=f"{locus['target']}@{locus['select']}",
+                probe_acc=at.acc[locus['layer']], probe_ctrl=at.ctrl_acc[locus['layer']])
+
+def circuit_sae(model, processor, d_items:list[Item], e_items:list[Item], layer:int, scale=None) -> tuple:
+    "Chapter 23's SAE at `layer` on every token of `d_items`, and its metrics on every token of `e_items`."
+    from pixelis_nb.core import make_fabric
+    from pixelis_nb.sae import sae_config, train_sae, sae_metrics
+    from pixelis_nb.activations import capture_tokens
+    scale = scale if isinstance(scale, Scale) else get_scale(scale)
+    tb = taskbench_config(scale)
+    tokens = lambda its: capture_tokens(model, processor, its, layer, 'resid', 'all', tb, tb.batch_size).float()
+    x = tokens(d_items)
+    sae, _ = train_sae(x, replace(sae_config(scale), layer=layer), make_fabric(scale))
+    m = sae_metrics(sae, tokens(e_items))
+    return sae, dict(sae_tokens=len(x), explained_variance=m['explained_variance'], l0=m['l0'], dead=m['dead_fraction'])
+
+# %% ../nbs/27_replication.ipynb #c4f2e0ef
 CIRCUITS_VERSION = 1   # bump when circuit_pipeline's stages change meaning
 
 def circuit_pipeline(model, processor, items:list[Item], scale=None) -> pd.DataFrame:
     "Chapters 22-26 on one cell (knobs: theirs at `scale`): one row per finding, or one row naming where it stopped."
-    import pandas as pd, warnings
-    from pixelis_nb.core import make_fabric
-    from pixelis_nb.probes import probe_config, capture_probe_acts, probe_table, pick_locus, layer_depth
-    from pixelis_nb.sae import sae_config, train_sae, sae_metrics
-    from pixelis_nb.activations import capture_tokens
+    import pandas as pd
     from pixelis_nb.featuresets import featureset_config, item_codes, selectivity, task_sets, task_accuracy
     from pixelis_nb.interventions import (intervention_config, choose_pair, latent_pool, grid_conditions, run_grid,
                                           headline_findings)
     from pixelis_nb.circuit_stats import stats_config
     from pixelis_nb.taskbench import choice_logprobs, labels
     scale = scale if isinstance(scale, Scale) else get_scale(scale)
-    tb, pcfg = taskbench_config(scale), probe_config(scale)
-    fcfg, icfg = featureset_config(scale), intervention_config(scale)
+    tb, fcfg, icfg = taskbench_config(scale), featureset_config(scale), intervention_config(scale)
     model, info = model.eval(), dict(n_items=len(items))
     stop = lambda stage, e: pd.DataFrame([info | dict(stage=stage, note=str(e).strip().splitlines()[-1])])
-    groups = item_groups(items)
-    ys = dict(difficulty=[i.difficulty for i in items], task=[i.task for i in items])
-    ys = {k: v for k, v in ys.items() if len(set(v)) > 1}        # a one-class target cannot be probed
-    pcfg = replace(pcfg, locus_from=[p for p in pcfg.locus_from if p[0] in ys])
-    try:
-        acts = capture_probe_acts(model, processor, items, bench_cfg=tb)
-        with warnings.catch_warnings():
-            warnings.simplefilter('ignore')   # scikit-learn: unconverged shuffled-label controls, small strata
-            table = probe_table(acts, ys, groups, pcfg, strata=[f'{i.task}|{i.difficulty}' for i in items])
-        locus = pick_locus(table, pcfg)
+    try: info |= circuit_locus(model, processor, items, scale)
     except ValueError as e: return stop('probes', e)
-    at = table[(table.target == locus['target']) & (table['select'] == locus['select'])].set_index('layer')
-    layer = layer_depth(locus['layer'])
-    info |= dict(layer=layer, locus_from=f"{locus['target']}@{locus['select']}", probe_acc=at.acc[locus['layer']],
-                 probe_ctrl=at.ctrl_acc[locus['layer']])
-    disc, ev = halves(groups)
+    disc, ev = halves(item_groups(items))
     d_items, e_items = [items[k] for k in disc], [items[k] for k in ev]
-    x = capture_tokens(model, processor, d_items, layer, 'resid', 'all', tb, tb.batch_size).float()
-    sae, _ = train_sae(x, replace(sae_config(scale), layer=layer), make_fabric(scale))
-    m = sae_metrics(sae, capture_tokens(model, processor, e_items, layer, 'resid', 'all', tb, tb.batch_size).float())
-    info |= dict(sae_tokens=len(x), explained_variance=m['explained_variance'], l0=m['l0'], dead=m['dead_fraction'])
-    z, mean = item_codes(model, processor, d_items, layer, sae, tb)
+    sae, fit = circuit_sae(model, processor, d_items, e_items, info['layer'], scale)
+    info |= fit
+    z, mean = item_codes(model, processor, d_items, info['layer'], sae, tb)
     d_tasks = [i.task for i in d_items]
     sets = task_sets(selectivity(z, d_tasks, fcfg.eps), fcfg)
     ok = (choice_logprobs(model, processor, d_items, tb).argmax(-1) == labels(d_items)).int().tolist()
@@ -788,7 +799,7 @@ def circuit_pipeline(model, processor, items:list[Item], scale=None) -> pd.DataF
         conds = grid_conditions(sets, pair, latent_pool(z, fcfg.min_freq), icfg)
     except ValueError as e: return stop('sets', e)
     ev_items = [i for i in e_items if i.task in pair]
-    df = run_grid(model, processor, ev_items, layer, sae, conds, mean, tb, progress_bar=False)
+    df = run_grid(model, processor, ev_items, info['layer'], sae, conds, mean, tb, progress_bar=False)
     info |= dict(pair='+'.join(pair), set_sizes='+'.join(str(len(sets[t])) for t in pair), n_eval=len(ev_items),
                  base_acc=float(df[df.name == 'base'].correct.mean()))
     return headline_findings(df, pair, icfg, stats_config(scale)).assign(**info, stage='done', note='')
@@ -811,6 +822,7 @@ def items_digest(items:list[Item]) -> str:
         h.update(np.ascontiguousarray(i.image).tobytes())
     return h.hexdigest()[:16]
 
+# %% ../nbs/27_replication.ipynb #22d53376
 def family_circuits(family:str, scale_name:str, cfg:dict, datasets:tuple|None=None) -> list[dict]:
     "One worker's job: `circuit_pipeline` on every dataset for one family; each cell's rows kept in the store."
     import pandas as pd
