@@ -86,10 +86,11 @@ def get_scale(name:str|None=None,       # scale name; default: $PIXELIS_SCALE or
               overrides:list[str]|dict|None=None, # `key=value` strings or a nested dict
              ) -> Scale:
     "The active `Scale`, with every source of overrides applied."
-    name = name or os.environ.get('PIXELIS_SCALE', 'nano')
+    run = os.environ.get('PIXELIS_SCALE', 'nano')
+    name = name or run
     if name not in SCALE_NAMES: raise ValueError(f"unknown scale {name!r}; valid scales: {', '.join(SCALE_NAMES)}")
     d = dict(SCALE_DEFAULTS[name])
-    for src in (os.environ.get('PIXELIS_CONFIG'), config):
+    for src in (os.environ.get('PIXELIS_CONFIG') if name == run else None, config):
         if src:
             p = Path(src)
             if not p.exists(): raise FileNotFoundError(f"config file not found: {p}")

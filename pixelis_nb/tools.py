@@ -24,7 +24,7 @@ __all__ = ['ERROR_CODES', 'COORD_MAX', 'SEG_METHODS', 'TRACK_BACKENDS', 'EVENT_W
 # %% ../nbs/10_tools.ipynb #e43480e1
 import numpy as np
 import cv2
-from .core import get_scale, configure, record_metrics, save_figure, unhashed
+from .core import get_scale, configure, record_metrics, save_figure, unhashed, Scale
 from .world import COLORS, SHAPES, PLURALS, UNIT_POLYS, OPS, box_iou   # each defined once, in world
 
 # %% ../nbs/10_tools.ipynb #e50dc3df
