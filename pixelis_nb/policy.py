@@ -12,11 +12,11 @@ from typing import Any, Sequence
 # %% auto #0
 __all__ = ['POLICY_SCALES', 'SPECIAL_TOKENS', 'CHAT_TEMPLATE', 'ROLES', 'GENERATED_ROLES', 'ROLE_ID', 'MODEL_KEYS',
            'PolicyConfig', 'policy_config', 'tokenizer_corpus', 'build_tokenizer', 'load_tokenizer', 'tokenizer_dir',
-           'PolicyProcessor', 'make_image_processor', 'make_processor', 'assistant_char_roles', 'check_image',
-           'encode_images', 'encode_conversation', 'generated_mask', 'role_mask', 'Step', 'turn_text',
+           'PolicyProcessor', 'make_image_processor', 'make_processor', 'load_processor', 'assistant_char_roles',
+           'check_image', 'encode_images', 'encode_conversation', 'generated_mask', 'role_mask', 'Step', 'turn_text',
            'observation_content', 'frame_indices', 'prompt_content', 'make_messages', 'encode_prompt', 'show_roles',
            'collate', 'model_inputs', 'token_logprobs', 'mrope_section', 'model_config', 'check_compatible',
-           'count_params', 'make_policy', 'save_policy', 'load_policy', 'add_lora']
+           'count_params', 'numeric_eps', 'make_policy', 'save_policy', 'load_policy', 'add_lora']
 
 # %% ../nbs/02_policy.ipynb #f36170e5
 import numpy as np
@@ -171,12 +171,32 @@ def make_image_processor(cfg:PolicyConfig):
                                     min_pixels=cfg.min_pixels, max_pixels=cfg.max_pixels)
 
 def make_processor(scale:Scale|str|None=None, cfg:PolicyConfig|None=None, tokenizer=None) -> PolicyProcessor:
-    "The processor for a scale: the stored tokenizer plus the Qwen3-VL image processor."
+    "The processor for a scale: the stored tokenizer plus the Qwen3-VL image processor (or the local checkpoint's)."
+    scale = scale if isinstance(scale, Scale) else get_scale(scale)
     cfg = cfg or policy_config(scale)
+    if scale.model_path and tokenizer is None: return load_processor(scale.model_path, cfg)
     tokenizer = tokenizer if tokenizer is not None else load_tokenizer(tokenizer_dir(cfg.vocab_size))
     proc = PolicyProcessor(image_processor=make_image_processor(cfg), tokenizer=tokenizer, video_processor=None)
     proc.policy_config = cfg
     return proc
+
+# %% ../nbs/02_policy.ipynb #bcd2540b
+def load_processor(path:str|Path,               # a checkpoint directory (ours or a real Qwen3-VL one)
+                   cfg:PolicyConfig|None=None): # knobs for a real checkpoint (ours carry their own)
+    "The processor of a local checkpoint: its tokenizer and image processor, with the config's pixel budget."
+    from transformers.models.qwen2_vl.image_processing_pil_qwen2_vl import Qwen2VLImageProcessorPil
+    path = Path(path).expanduser()
+    if (path/'pixelis_policy.json').exists():
+        saved = json.loads((path/'pixelis_policy.json').read_text())
+        cfg = PolicyConfig(**{**saved, 'lora_targets': tuple(saved['lora_targets'])})
+    cfg = cfg or policy_config('paper')
+    ip = Qwen2VLImageProcessorPil.from_pretrained(str(path), local_files_only=True, min_pixels=cfg.min_pixels,
+                                                  max_pixels=cfg.max_pixels) \
+        if (path/'preprocessor_config.json').exists() else make_image_processor(cfg)
+    proc = PolicyProcessor(image_processor=ip, tokenizer=load_tokenizer(path), video_processor=None)
+    proc.policy_config = cfg
+    return proc
+
 
 # %% ../nbs/02_policy.ipynb #4ce215c8
 ROLES = ('pad', 'prompt', 'observation', 'thought', 'op', 'arg', 'syntax', 'answer')
@@ -509,6 +529,10 @@ def count_params(model, trainable:bool=False) -> int:
     "Number of (trainable) parameters."
     return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable)
 
+def numeric_eps(model) -> float:
+    "How closely two computations of the same scores agree in the model's dtype: 1e-4 in float32, 5e-2 in 16 bits."
+    return 1e-4 if next(model.parameters()).dtype in (torch.float32, torch.float64) else 5e-2
+
 # %% ../nbs/02_policy.ipynb #ce13bd75
 def make_policy(scale:Scale|str|None=None,     # the scale (default: `get_scale()`)
                 cfg:PolicyConfig|None=None,    # knobs (default: `policy_config(scale)`)
@@ -553,26 +577,17 @@ def load_policy(path:str|Path,                  # a directory from `save_policy`
                 cfg:PolicyConfig|None=None,     # knobs for a real checkpoint (ours carry their own)
                 dtype:str|None=None):           # override the parameter dtype
     "Load a policy and its processor from a local directory (never the hub)."
-    from transformers import Qwen3VLForConditionalGeneration, AutoConfig
-    from transformers.models.qwen2_vl.image_processing_pil_qwen2_vl import Qwen2VLImageProcessorPil
+    from transformers import Qwen3VLForConditionalGeneration
     path = Path(path).expanduser()
     if not path.exists(): raise FileNotFoundError(f"no policy checkpoint at {path}")
     if not (path/'config.json').exists():
         raise FileNotFoundError(f"{path} has no config.json: not a transformers checkpoint directory")
     mt = json.loads((path/'config.json').read_text()).get('model_type')
     if mt != 'qwen3_vl': raise ValueError(f"{path} holds a {mt!r} model; load_policy expects model_type 'qwen3_vl'")
-    if (path/'pixelis_policy.json').exists():
-        saved = json.loads((path/'pixelis_policy.json').read_text())
-        saved['lora_targets'] = tuple(saved['lora_targets'])
-        cfg = PolicyConfig(**saved)
-    cfg = cfg or policy_config('paper')
-    tok = load_tokenizer(path)
-    ip = Qwen2VLImageProcessorPil.from_pretrained(str(path), local_files_only=True) \
-        if (path/'preprocessor_config.json').exists() else make_image_processor(cfg)
-    proc = PolicyProcessor(image_processor=ip, tokenizer=tok, video_processor=None)
-    proc.policy_config = cfg
+    proc = load_processor(path, cfg)
     model = Qwen3VLForConditionalGeneration.from_pretrained(str(path), local_files_only=True,
-                                                            dtype=getattr(torch, dtype or cfg.dtype)).eval()
+                                                            dtype=getattr(torch, dtype or proc.policy_config.dtype))
+    model.eval()
     check_compatible(model, proc)
     model.processor = proc
     return model, proc

@@ -239,8 +239,8 @@ def _sample(model, processor, rows:list[_Row], cfg:RolloutConfig, seed:int, stop
                           top_p=cfg.top_p if sample else None, top_k=0 if sample else None, max_new_tokens=budget,
                           pad_token_id=tok.pad_token_id,
                           eos_token_id=sorted(stops | {eos}), bad_words_ids=bad, output_logits=True,
-                          return_dict_in_generate=True)
-    extra = {} if stops else dict(stop_strings=list(STOP_STRINGS), tokenizer=tok)
+                          stop_strings=None if stops else list(STOP_STRINGS), return_dict_in_generate=True)
+    extra = {} if stops else dict(tokenizer=tok)   # stop strings need the tokenizer
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         out = model.generate(**{k: v.to(dev) for k, v in model_inputs(batch).items()}, generation_config=gc, **extra)
