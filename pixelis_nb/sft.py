@@ -669,7 +669,9 @@ def train_policy(scale, cfg:SFTConfig, data:list[dict], processor=None, ckpt_dir
     if cfg.init not in ('base', 'fresh'): raise ValueError(f"unknown init {cfg.init!r}; valid: base, fresh")
     policy, proc = load_base(scale) if cfg.init == 'base' else make_policy(scale, seed=cfg.seed)
     processor = processor or proc
-    if cfg.lora: policy = add_lora(policy, policy_config(scale), r=cfg.lora_r)
+    if cfg.lora:
+        torch.manual_seed(cfg.seed)   # the adapters' initial values come from the seed too
+        policy = add_lora(policy, policy_config(scale), r=cfg.lora_r)
     torch.manual_seed(cfg.seed)
     model = SFTModel(policy, cfg)
     t0 = time.time()
