@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, asdict
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['PARTS', 'PART_TITLES', 'PIXELIS', 'CIRCUITS', 'FAIRNESS', 'CLAIMS', 'VERDICTS', 'Chapter', 'notebook_title',
+__all__ = ['PARTS', 'PART_TITLES', 'PIXELIS', 'CIRCUITS', 'FAIRNESS', 'CLAIMS', 'VERDICTS', 'NOT_AT', 'Chapter', 'notebook_title',
            'default_nbs_path', 'chapters', 'cell_flags', 'skip_cell', 'config_calls', 'book_config_sections',
            'ChapterResult', 'book_env', 'ChapterStalled', 'kernel_is_idle', 'run_chapter', 'flatten', 'Claim',
            'check_claim', 'check_claims', 'claims_markdown', 'report_markdown', 'report_html', 'write_back_outputs',
@@ -131,6 +131,7 @@ class ChapterResult:
     error: str = ''
     figures: list = field(default_factory=list)
     kept: bool = False   # completed in an earlier run with the same config (`resume`)
+    skipped: str = ''    # why the chapter does not run at this scale (`NOT_AT`)
 
 @contextlib.contextmanager
 def book_env(**env):
@@ -383,11 +384,12 @@ def report_markdown(results:list[ChapterResult], metrics:dict, scale:Scale, tota
              '## Findings', '', *claims_markdown(check_claims(metrics, claims)), '', '## Chapters', '',
              '| chapter | part | status | wall time (s) |', '|---|---|---|---|']
     for r in results:
-        status = ('ok (kept)' if r.kept else 'ok') if r.ok else 'FAILED'
+        status = 'skipped' if r.skipped else ('ok (kept)' if r.kept else 'ok') if r.ok else 'FAILED'
         lines.append(f"| {r.name} {r.title} | {r.part} | {status} | {r.seconds:.1f} |")
     for r in results:
         lines += ['', f'## {r.name}: {r.title}', '']
         if not r.ok: lines += ['**Failed:**', '', '```', r.error.strip(), '```', '']
+        if r.skipped: lines += [f'Not run at the `{scale.name}` scale: {r.skipped}.', '']
         m = flatten(metrics.get(r.part, {}).get(r.name, {}))
         if m:
             lines += ['| metric | value |', '|---|---|']
@@ -445,6 +447,18 @@ def _kept(ch:Chapter, st:dict, verbose:bool=False) -> ChapterResult:
     if verbose: print('    kept: completed earlier with the same config', flush=True)
     return ChapterResult(ch.name, ch.part, ch.title, True, st['seconds'], figures=st['figures'], kept=True)
 
+# %% ../nbs/90_book.ipynb #c9ca6117
+NOT_AT = {'13b_base': {'paper': "the local checkpoint is the base: Pixelis starts from a pretrained VLM, which this "
+                                "chapter replaces at the small scales"}}
+
+def _skipped(ch:Chapter, scale:str, not_at:dict, verbose:bool=False) -> ChapterResult|None:
+    "The result of a chapter that does not run at this scale (`not_at`: chapter -> scale -> why), or None."
+    why = not_at.get(ch.name, {}).get(scale)
+    if why is None: return None
+    if verbose: print(f'    skipped at the {scale} scale: {why}', flush=True)
+    return ChapterResult(ch.name, ch.part, ch.title, True, 0.0, skipped=why)
+
+
 # %% ../nbs/90_book.ipynb #b7e64041
 def _resume(out:Path, resume:bool, chs:list, keys:dict) -> tuple[dict, set]:
     "The chapters' state left in `out` and the chapters to keep (done, same key); the others' metrics are dropped."
@@ -478,11 +492,17 @@ def _run_and_record(ch:Chapter, out:Path, state:dict, key:str, write_back:bool, 
     return r
 
 # %% ../nbs/90_book.ipynb #1371db87
+def _status(r:ChapterResult) -> str: return 'skipped' if r.skipped else 'kept' if r.kept else 'ok' if r.ok else 'FAILED'
+
+def _chapter_entry(r:ChapterResult) -> dict:
+    "A chapter's line in `metrics.json`'s `_book` entry."
+    return dict(ok=r.ok, seconds=round(r.seconds, 2), **({'skipped': r.skipped} if r.skipped else {}))
+
 def _write_report(out:Path, results:list, sc, total:float, verbose:bool) -> None:
     "Add the book's own entry to `metrics.json`, write `report.md` and `report.html`, and print the wall times."
     metrics = json.loads((out/'metrics.json').read_text()) if (out/'metrics.json').exists() else {}
     metrics['_book'] = {'scale': sc.name, 'total_seconds': round(total, 2),
-                        'chapters': {r.name: {'ok': r.ok, 'seconds': round(r.seconds, 2)} for r in results}}
+                        'chapters': {r.name: _chapter_entry(r) for r in results}}
     atomic_write_text(out/'metrics.json', json.dumps(metrics, indent=1, sort_keys=True, default=str))
     md = report_markdown(results, metrics, sc, total)
     atomic_write_text(out/'report.md', md)
@@ -490,7 +510,7 @@ def _write_report(out:Path, results:list, sc, total:float, verbose:bool) -> None
     if verbose:
         print('\nwall time per chapter:')
         for r in results:
-            print(f"  {r.name:<24} {r.seconds:8.1f} s  {'kept' if r.kept else 'ok' if r.ok else 'FAILED'}")
+            print(f"  {r.name:<24} {r.seconds:8.1f} s  {_status(r)}")
         print(f"  {'total':<24} {total:8.1f} s")
         print(f'report: {out/"report.md"}  {out/"report.html"}  metrics: {out/"metrics.json"}')
 
@@ -510,6 +530,7 @@ def run_book(scale:str='tiny',            # scale name
              chapter_timeout:int|None=None, # per-chapter timeout in seconds (None: no limit)
              idle_timeout:int|None=300,   # idle watchdog: seconds with no output while the kernel is idle
              resume:bool=False,           # keep chapters completed earlier in `out` with the same config
+             not_at:dict|None=None,       # chapter -> scale -> why it does not run there (default: `NOT_AT`)
             ) -> BookResult:
     "Rerun the book's chapters in order at one scale and write metrics, figures and the report into `out`."
     import torch
@@ -527,7 +548,9 @@ def run_book(scale:str='tiny',            # scale name
     with book_env(**env):
         for i, ch in enumerate(chs):
             if verbose: print(f'[{i+1}/{len(chs)}] {ch.name}: {ch.title}', flush=True)
-            results.append(_kept(ch, state[ch.name], verbose) if ch.name in keep else
+            skip = _skipped(ch, sc.name, NOT_AT if not_at is None else not_at, verbose)
+            kept = _kept(ch, state[ch.name], verbose) if skip is None and ch.name in keep else None
+            results.append(skip or kept or
                            _run_and_record(ch, out, state, keys[ch.name], write_back, verbose, timeout=timeout,
                                            run_gpu=run_gpu, chapter_timeout=chapter_timeout, idle_timeout=idle_timeout))
     total = time.time() - t0
