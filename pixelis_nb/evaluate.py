@@ -111,7 +111,10 @@ def force_answers(model, processor, samples:list, results:list[EvalResult], rest
     "`results`, each unanswered one completed after a forced `<answer>` (tools banned)."
     tok = processor.tokenizer
     dev = next(model.parameters()).device
-    ends = [tok.convert_tokens_to_ids(t) for t in ('</answer>', '<|im_end|>')]
+    close = tok.convert_tokens_to_ids('</answer>')
+    one = isinstance(close, int) and close != tok.unk_token_id   # the book's tokenizer: one token; Qwen's: several
+    ends = [tok.convert_tokens_to_ids('<|im_end|>')] + ([close] if one else [])
+    strings = {} if one else dict(stop_strings=['</answer>'], tokenizer=tok)
     open_ = [i for i, r in enumerate(results) if r.pred is None]
     out = list(results)
     for c in range(0, len(open_), batch_size):
@@ -120,10 +123,11 @@ def force_answers(model, processor, samples:list, results:list[EvalResult], rest
         b = collate(encs, tok.pad_token_id, padding_side='left')
         gen = model.generate(**{k: v.to(dev) for k, v in model_inputs(b).items()}, max_new_tokens=max_tokens,
                              do_sample=False, eos_token_id=ends, pad_token_id=tok.pad_token_id,
-                             bad_words_ids=[tok('<act>', add_special_tokens=False)['input_ids']])
+                             bad_words_ids=[tok('<act>', add_special_tokens=False)['input_ids']], **strings)
         for i, row in zip(idx, gen[:, b['input_ids'].shape[1]:].tolist()):
             cut = next((j for j, t in enumerate(row) if t in ends), len(row))
-            pred = tok.decode([t for t in row[:cut] if t != tok.pad_token_id]).strip() or None
+            text = tok.decode([t for t in row[:cut] if t != tok.pad_token_id])
+            pred = text.split('</answer>')[0].strip() or None
             out[i] = replace(results[i], pred=pred, forced=True)
     return out
 

@@ -100,3 +100,15 @@ def test_rollouts_stop_on_strings_and_ignore_the_checkpoints_sampling_defaults(s
     model.generation_config = GenerationConfig()
     plain = [t for g in rollout(model, proc, samples, cfg=cfg) for t in g]
     assert [t.input_ids.tolist() for t in trajs] == [t.input_ids.tolist() for t in plain]
+
+
+def test_forced_answers_stop_on_the_closing_tag(scale):
+    "The no-tool control forces `<answer>`; it asked for `</answer>`'s token id, None with Qwen's tokenizer (fixed)."
+    from pixelis_nb.evaluate import control_results, greedy
+    from pixelis_nb.world import make_sample, world_config
+    model, proc = make_policy(scale)
+    wcfg = world_config(scale)
+    samples = [make_sample(1, 'attribute', cfg=wcfg), make_sample(2, 'count', cfg=wcfg)]
+    res = control_results(model, proc, samples, greedy(max_steps=1, max_turn_tokens=8))
+    assert [r.n_calls for r in res] == [0, 0]
+    assert all('</answer>' not in (r.pred or '') for r in res)
