@@ -20,6 +20,7 @@ import yaml
 import nbformat
 from .core import get_scale, Scale, SCALE_NAMES, atomic_write_text, progress, parse_overrides, _merge
 from .core import CONFIG_SECTIONS, check_overrides, load_overrides, config_hash
+from .core import fabric_processes, ConfigError
 
 # %% ../nbs/90_book.ipynb #4febd567
 PARTS = {'foundations': '0', 'pixelis': '1', 'circuits': '2', 'fairness': '3'}
@@ -536,6 +537,10 @@ def run_book(scale:str='tiny',            # scale name
     import torch
     user = check_overrides(load_overrides(config, overrides), book_config_sections(nbs_path))
     sc = get_scale(scale, config=config, overrides=overrides)
+    if (n := fabric_processes(sc)) > 1:
+        raise ConfigError(f"this run asks for {n} processes, but chapters run in notebook kernels, which cannot launch "
+                          "them: train Phase 1 with `pixelis sft` and these flags, then run the book with --devices 1 "
+                          "(chapter 14 reads that checkpoint)")
     chs = chapters(only, nbs_path)
     out = Path(out).absolute()
     (out/'figures').mkdir(parents=True, exist_ok=True)

@@ -8,9 +8,9 @@ import argparse, sys, platform, importlib, os, json
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['tool_backends', 'info', 'format_info', 'add_eval_parser', 'add_fairness_parser', 'fairness_command',
-           'add_book_parser', 'make_parser', 'book_overrides', 'pretrain_command', 'eval_command', 'book_command',
-           'main']
+__all__ = ['tool_backends', 'info', 'format_info', 'add_eval_parser', 'add_fairness_parser', 'fairness_command', 'add_run_args',
+           'add_sft_parser', 'add_book_parser', 'make_parser', 'book_overrides', 'pretrain_command', 'sft_command',
+           'eval_command', 'book_command', 'main']
 
 # %% ../nbs/92_cli.ipynb #6d102ba1
 from .core import SCALE_NAMES, ConfigError, check_overrides, load_overrides
@@ -98,21 +98,32 @@ def fairness_command(a:argparse.Namespace) -> int:
     return 0
 
 # %% ../nbs/92_cli.ipynb #d1157bb6
+def add_run_args(p):
+    "Overrides and the shorthand flags `book_overrides` folds into them (`book` and `sft`)."
+    p.add_argument('--config', help='YAML file of overrides')
+    p.add_argument('--set', dest='overrides', action='append', default=[], metavar='KEY=VALUE',
+                   help='override a field, e.g. --set seed=3 --set sft.w_op=2.5')
+    p.add_argument('--model', help='local checkpoint directory (paper scale)')
+    p.add_argument('--devices', help='Fabric devices per node')
+    p.add_argument('--strategy', help='Fabric strategy: auto, ddp, fsdp, ...')
+    p.add_argument('--precision', help='Fabric precision: 32-true, bf16-mixed, ...')
+    p.add_argument('--num-nodes', type=int, help='Fabric nodes')
+    p.add_argument('--seed', type=int)
+
+def add_sft_parser(sub):
+    "`pixelis sft`: Phase 1 (chapter 14) on every device of the scale, into the store the book reads."
+    s = sub.add_parser('sft', help='Phase 1 (chapter 14) on every device of the scale (DDP), into the store')
+    s.add_argument('--scale', default='tiny', choices=SCALE_NAMES)
+    add_run_args(s)
+    return s
+
 def add_book_parser(sub):
     "The `book` sub-command's arguments."
     b = sub.add_parser('book', help='rerun the book end to end and write a report')
     b.add_argument('--scale', default='tiny', choices=SCALE_NAMES)
     b.add_argument('--only', nargs='+', choices=list(PARTS), metavar='PART', help=f"parts to run: {', '.join(PARTS)}")
     b.add_argument('--out', default='book', help='output folder (report.md, report.html, metrics.json, figures/)')
-    b.add_argument('--config', help='YAML file of overrides')
-    b.add_argument('--set', dest='overrides', action='append', default=[], metavar='KEY=VALUE',
-                   help='override a field, e.g. --set seed=3 --set sft.w_op=2.5')
-    b.add_argument('--model', help='local checkpoint directory (paper scale)')
-    b.add_argument('--devices', help='Fabric devices per node')
-    b.add_argument('--strategy', help='Fabric strategy: auto, ddp, fsdp, ...')
-    b.add_argument('--precision', help='Fabric precision: 32-true, bf16-mixed, ...')
-    b.add_argument('--num-nodes', type=int, help='Fabric nodes')
-    b.add_argument('--seed', type=int)
+    add_run_args(b)
     b.add_argument('--timeout', type=int, default=1800, help='per-cell timeout (s)')
     b.add_argument('--chapter-timeout', type=int, help='per-chapter timeout (s; default: none)')
     b.add_argument('--idle-timeout', type=int, default=300,
@@ -146,6 +157,7 @@ def make_parser() -> argparse.ArgumentParser:
                    help='score the checkpoint and copy it with its manifest into pixelis_nb/weights/')
     add_eval_parser(sub)
     add_fairness_parser(sub)
+    add_sft_parser(sub)
     return p
 
 # %% ../nbs/92_cli.ipynb #12c928a3
@@ -173,6 +185,23 @@ def pretrain_command(a) -> int:
     path = ship_base(scale) if a.ship else base_checkpoint(scale)
     m = load_manifest(path)
     print(f"base policy: {path} (recipe {m['config_hash']}, {m['steps']} steps, {m['wall_secs']} s)")
+    return 0
+
+def sft_command(a) -> int:
+    "Run `pixelis sft`: Phase 1 in one launched process per device; rank 0 stores the checkpoint the book reads."
+    from pixelis_nb.core import get_scale
+    import torch.distributed as dist
+    from pixelis_nb.sft import sft_distributed
+    err = _checkpoint_error(a)
+    if err:
+        print(f'pixelis: {err}', file=sys.stderr)
+        return 2
+    over = book_overrides(a)
+    try:
+        check_overrides(load_overrides(a.config, over), book_config_sections())
+        path = sft_distributed(get_scale(a.scale, a.config, over))
+    except ConfigError as e: return _config_error(a.cmd, e)
+    if not dist.is_initialized() or dist.get_rank() == 0: print(f'Phase 1 checkpoint: {path}')
     return 0
 
 def eval_command(a) -> int:
@@ -224,5 +253,6 @@ def main(argv:list[str]|None=None) -> int:
         readme = write_readme()
         print(f'site: {site} ({len(list(Path(site).glob("*.html")))} pages); README: {readme}')
         return 0
-    commands = dict(pretrain=pretrain_command, fairness=fairness_command, eval=eval_command, book=book_command)
+    commands = dict(pretrain=pretrain_command, fairness=fairness_command, eval=eval_command, book=book_command,
+                    sft=sft_command)
     return commands[a.cmd](a)

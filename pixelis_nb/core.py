@@ -15,9 +15,9 @@ from concurrent.futures import ProcessPoolExecutor
 __all__ = ['SCALE_NAMES', 'SCALE_DEFAULTS', 'CONFIG_SECTIONS', 'Scale', 'ConfigError', 'parse_overrides', 'get_scale',
            'configure', 'register_config', 'fits_type', 'check_overrides', 'load_overrides', 'unhashed',
            'hashed_if_set', 'config_hash', 'seed_everything', 'torch_threads', 'in_workers', 'make_fabric',
-           'cache_root', 'run_dir', 'fsync_dir', 'atomic_write_text', 'record_metrics', 'load_metrics', 'save_figure',
-           'progress', 'ArtifactStore', 'save_tensors', 'load_tensors', 'lr_at', 'rng_state', 'set_rng_state',
-           'optimizer_tensors', 'optimizer_state', 'save_checkpoint', 'load_checkpoint']
+           'fabric_processes', 'cache_root', 'run_dir', 'fsync_dir', 'atomic_write_text', 'record_metrics',
+           'load_metrics', 'save_figure', 'progress', 'ArtifactStore', 'save_tensors', 'load_tensors', 'lr_at',
+           'rng_state', 'set_rng_state', 'optimizer_tensors', 'optimizer_state', 'save_checkpoint', 'load_checkpoint']
 
 # %% ../nbs/00_core.ipynb #1c12bd8d
 import numpy as np
@@ -50,7 +50,7 @@ SCALE_DEFAULTS = {
     'nano':  dict(accelerator='cpu'),
     'tiny':  dict(accelerator='cpu'),
     'small': dict(accelerator='auto', precision='bf16-mixed'),
-    'paper': dict(accelerator='auto', devices='auto', strategy='fsdp', precision='bf16-mixed'),
+    'paper': dict(accelerator='auto', devices='auto', strategy='auto', precision='bf16-mixed'),
 }
 
 # %% ../nbs/00_core.ipynb #0fe316c9
@@ -274,6 +274,15 @@ def make_fabric(scale:Scale|None=None, **kw):
                 precision=scale.precision, num_nodes=scale.num_nodes)
     args.update(kw)
     return Fabric(**args)
+
+def fabric_processes(scale:Scale) -> int:
+    "How many processes the scale's Fabric runs: devices per node ('auto' resolved as Fabric does) times nodes."
+    d = scale.devices
+    gpu = scale.accelerator in ('auto', 'gpu', 'cuda') and torch.cuda.is_available()
+    if str(d) in ('auto', '-1'): d = torch.cuda.device_count() if gpu else 1
+    if isinstance(d, str) and ',' in d: d = [x for x in d.split(',') if x.strip()]
+    return (len(d) if isinstance(d, (list, tuple)) else int(d)) * int(scale.num_nodes)
+
 
 # %% ../nbs/00_core.ipynb #67027f74
 def cache_root() -> Path:

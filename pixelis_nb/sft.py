@@ -17,7 +17,8 @@ __all__ = ['OP_CLASSES', 'ARG_KINDS', 'DIFF_ORDER', 'SFT_SCALES', 'SFTLossKnobs'
            'viewed_image_index', 'encode_trace', 'head_coords', 'head_arguments', 'head_writer', 'first_turn_contexts',
            'head_features', 'fit_heads', 'sft_config', 'sft_data', 'refit_pointer', 'train_policy', 'eval_samples',
            'eval_rollout', 'arm_row', 'ablation_arm', 'run_arms', 'sft_ablation', 'sft_key', 'sft_checkpoint',
-           'load_sft_policy', 'load_sft_heads', 'load_sft_reader', 'sft_scores', 'ship_sft']
+           'write_sft', 'load_sft_policy', 'sft_distributed', 'load_sft_heads', 'load_sft_reader', 'sft_scores',
+           'ship_sft']
 
 # %% ../nbs/14_sft.ipynb #a1f7adf5
 import numpy as np
@@ -26,7 +27,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 from .core import (get_scale, configure, seed_everything, make_fabric, progress, run_dir, record_metrics,
                              save_figure, ArtifactStore, save_tensors, load_tensors, config_hash, atomic_write_text,
-                             lr_at, save_checkpoint, load_checkpoint, unhashed, torch_threads, in_workers, _jsonable)
+                             lr_at, save_checkpoint, load_checkpoint, unhashed, torch_threads, in_workers, _jsonable,
+                             ConfigError)
 from .evaluate import (held_out, greedy, policy_results, choice_results, summarize, zoom_hard,
                                  extend_encoding, paired_gap, sharded_readings)
 from .world import TASK_TYPES
@@ -662,7 +664,7 @@ def refit_pointer(model:SFTModel, processor, data:list[dict], cfg:SFTConfig, sca
     losses = fit_heads(model.heads['arg'], feats, cfg)
     return dict(n_fresh=len(fresh), n_targets=len(feats['h']), secs=round(time.time() - t0, 1), loss=losses)
 
-def train_policy(scale, cfg:SFTConfig, data:list[dict], processor=None, ckpt_dir=None, until=None):
+def train_policy(scale, cfg:SFTConfig, data:list[dict], processor=None, ckpt_dir=None, until=None, fabric=None):
     "The base policy (or a fresh one, `init='fresh'`) + heads, trained on `data`: (SFTModel, processor, history, secs)."
     from pixelis_nb.policy import make_policy, add_lora, policy_config
     from pixelis_nb.base import load_base
@@ -676,7 +678,7 @@ def train_policy(scale, cfg:SFTConfig, data:list[dict], processor=None, ckpt_dir
     model = SFTModel(policy, cfg)
     t0 = time.time()
     hist = train_sft(model, data, cfg, get_scale(scale) if not hasattr(scale, 'name') else scale, ckpt_dir=ckpt_dir,
-                     pad_id=processor.tokenizer.pad_token_id, until=until)
+                     pad_id=processor.tokenizer.pad_token_id, until=until, fabric=fabric)
     finished = until is None or until >= cfg.steps
     if finished and cfg.aux and cfg.head_fit and isinstance(model.heads['arg'], PointerArgHead):
         model.heads_before_fit = {k: v.clone() for k, v in model.heads.state_dict().items()}
@@ -769,7 +771,6 @@ def sft_checkpoint(scale=None, cfg:SFTConfig|None=None,
                    data:list[dict]|None=None, # the encoded corpus, if the caller has it (default: `sft_data(scale)`)
                    processor=None) -> Path:
     "The trained Phase 1 checkpoint: shipped if a manifest names its recipe, else in the store (trained on first use)."
-    from pixelis_nb.policy import save_policy
     from pixelis_nb.core import cache_root
     scale = scale if hasattr(scale, 'name') else get_scale(scale)
     cfg = cfg or sft_config(scale)
@@ -778,19 +779,45 @@ def sft_checkpoint(scale=None, cfg:SFTConfig|None=None,
     def build(d):
         d_ = data if data is not None else sft_data(scale, processor)
         resume = cache_root()/'sft_resume'/config_hash(key)   # an interrupted build resumes from here
-        model, proc, hist, secs = train_policy(scale, cfg, d_, processor, ckpt_dir=resume)
-        pol = model.policy.merge_and_unload() if cfg.lora else model.policy
-        save_policy(pol, processor=proc, path=d/'policy')
-        if cfg.aux: save_tensors(model.heads.state_dict(), d/'heads.safetensors')
-        if hasattr(model, 'heads_before_fit'): save_tensors(model.heads_before_fit, d/'heads_sft.safetensors')
-        fit = getattr(model, 'head_fit', None)
-        (d/'history.json').write_text(json.dumps(dict(history=hist, secs=secs, head_fit=fit)))
+        write_sft(d, cfg, *train_policy(scale, cfg, d_, processor, ckpt_dir=resume))
     return ArtifactStore().get_or_create('sft', key, build)
+
+def write_sft(d:Path, cfg:SFTConfig, model:SFTModel, proc, hist:list, secs:float):
+    "Write a trained Phase 1 model into the store's directory `d`: the policy (LoRA merged), heads, history."
+    from pixelis_nb.policy import save_policy
+    pol = model.policy.merge_and_unload() if cfg.lora else model.policy
+    save_policy(pol, processor=proc, path=d/'policy')
+    if cfg.aux: save_tensors(model.heads.state_dict(), d/'heads.safetensors')
+    if hasattr(model, 'heads_before_fit'): save_tensors(model.heads_before_fit, d/'heads_sft.safetensors')
+    fit = getattr(model, 'head_fit', None)
+    (d/'history.json').write_text(json.dumps(dict(history=hist, secs=secs, head_fit=fit)))
 
 def load_sft_policy(path:str|Path):
     "(policy, processor) of a stored Phase 1 checkpoint."
     from pixelis_nb.policy import load_policy
     return load_policy(Path(path)/'policy')
+
+# %% ../nbs/14_sft.ipynb #39a461c8
+def sft_distributed(scale=None, cfg:SFTConfig|None=None, fabric=None) -> Path:
+    "Phase 1 in every process of a launched Fabric (`pixelis sft`); rank 0 stores what `sft_checkpoint` would build."
+    from pixelis_nb.core import cache_root, make_fabric
+    scale = scale if hasattr(scale, 'name') else get_scale(scale)
+    cfg = cfg or sft_config(scale)
+    if 'fsdp' in str(scale.strategy).lower():
+        raise ConfigError("pixelis sft: FSDP's sharded weights are not gathered into a checkpoint (not built); "
+                          "use --strategy ddp (with LoRA the frozen weights fit each device)")
+    key, store = sft_key(scale, cfg), ArtifactStore()
+    if (p := shipped_checkpoint(scale, key, 'sft')) is not None: return p
+    if store.exists('sft', key): return store.path('sft', key)
+    if fabric is None:
+        fabric = make_fabric(scale)
+        fabric.launch()   # from a script: one process per device (a single device needs none)
+    data = sft_data(scale)   # the corpus is built once, under the store's lock, and read by every process
+    trained = train_policy(scale, cfg, data, ckpt_dir=cache_root()/'sft_resume'/config_hash(key), fabric=fabric)
+    if fabric.is_global_zero: store.get_or_create('sft', key, lambda d: write_sft(d, cfg, *trained))
+    fabric.barrier()
+    return store.path('sft', key)
+
 
 # %% ../nbs/14_sft.ipynb #fe25d7fb
 def load_sft_heads(path:str|Path,

@@ -230,3 +230,31 @@ def test_detector_under_ddp(tmp_path):
     print(f'detector: max |ddp - halves| {diff:.1e}; max |ddp - single| {(d - s).abs().max():.1e}')
     assert diff < 1e-4      # float rounding: the mean of two 8-image means vs one 16-image mean, through AdamW
     assert (d - s).abs().max() > 10 * diff   # the whole batch in one forward differs: batch norm sees 16 images
+
+
+def test_pixelis_sft_command_trains_on_two_processes(tmp_path):
+    """`pixelis sft --devices 2` launches one process per device (a notebook kernel cannot) and stores the checkpoint
+    that chapter 14 then reads; `pixelis book` asked for 2 devices stops and points there."""
+    import shutil
+    env = dict(os.environ, OMP_NUM_THREADS='1', MKL_NUM_THREADS='1', PIXELIS_HOME=str(tmp_path/'home'),
+               PIXELIS_SCALE='nano', PYTHONUNBUFFERED='1')
+    env.pop('PIXELIS_CONFIG', None)
+    over = ['--set', 'sft.steps=2', '--set', 'sft.head_fit=0', '--set', 'sft.init=fresh']
+    cmd = [shutil.which('pixelis'), 'sft', '--scale', 'nano', '--devices', '2', '--strategy', 'ddp', *over]
+    r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-4000:]
+    assert 'MEMBER: 2/2' in r.stdout + r.stderr                    # two processes trained
+    lines = [l for l in r.stdout.splitlines() if l.startswith('Phase 1 checkpoint: ')]
+    assert len(lines) == 1                                          # rank 0 reports
+    check = textwrap.dedent('''
+        from pixelis_nb.core import ArtifactStore, get_scale
+        from pixelis_nb.sft import sft_config, sft_key
+        sc = get_scale('nano', overrides=['sft.steps=2', 'sft.head_fit=0', 'sft.init=fresh'])
+        key = sft_key(sc, sft_config(sc))
+        print(ArtifactStore().exists('sft', key), ArtifactStore().path('sft', key))
+    ''')
+    r2 = subprocess.run([sys.executable, '-c', check], env=env, capture_output=True, text=True, timeout=120)
+    assert r2.stdout.split() == ['True', lines[0].split(': ', 1)[1]], r2.stderr[-2000:]   # where chapter 14 looks
+    book = [shutil.which('pixelis'), 'book', '--scale', 'nano', '--devices', '2', '--out', str(tmp_path/'b')]
+    r3 = subprocess.run(book, env=env, capture_output=True, text=True, timeout=120)
+    assert r3.returncode == 2 and 'pixelis sft' in r3.stderr and 'Traceback' not in r3.stderr
