@@ -225,29 +225,41 @@ def _stop_ids(tokenizer) -> set:
     ok = all(one(i, s) for i, s in zip(ids, STOP_STRINGS))
     return set(ids) if ok else set()
 
+class _LogprobRecorder:
+    "A logits processor that records each sampled token's log-softmax(raw logits / T), keeping one step in memory."
+    def __init__(self, T:float, bad=None):
+        self.T, self.bad, self.prev, self.lps = T, bad, None, []
+    def __call__(self, input_ids, scores):
+        if self.prev is not None: self.lps.append(self.prev.gather(-1, input_ids[:, -1:])[:, 0])
+        self.prev = torch.log_softmax(scores.float() / self.T, -1)   # raw: no processor has run before this one
+        return self.bad(input_ids, scores) if self.bad is not None else scores
+    def finish(self, sequences) -> torch.Tensor:
+        "[B, new] log-probs of the generated tokens (the last one read from the final step)."
+        return torch.stack(self.lps + [self.prev.gather(-1, sequences[:, -1:])[:, 0]], 1).cpu()
+
 @torch.no_grad()
 def _sample(model, processor, rows:list[_Row], cfg:RolloutConfig, seed:int, stops:set, budget:int) -> list[tuple]:
     "One batched `generate` call: per row (new ids up to its first stop, their log-probs, whether a stop closed it)."
-    from transformers import GenerationConfig
+    from transformers import GenerationConfig, LogitsProcessorList, NoBadWordsLogitsProcessor
     tok = processor.tokenizer
     dev = next(model.parameters()).device
     batch = collate([r.encoding() for r in rows], tok.pad_token_id, padding_side='left')
     eos = tok.convert_tokens_to_ids('<|im_end|>')
-    bad = [tok('<act>', add_special_tokens=False)['input_ids']] if cfg.no_tools else None
     sample = cfg.temperature > 0
+    act = tok('<act>', add_special_tokens=False)['input_ids']
+    bad = NoBadWordsLogitsProcessor([act], eos) if cfg.no_tools else None
+    rec = _LogprobRecorder(cfg.temperature if sample else 1.0, bad)   # the ban applies after the raw scores are read
     gc = GenerationConfig(do_sample=sample, temperature=cfg.temperature if sample else None,
                           top_p=cfg.top_p if sample else None, top_k=0 if sample else None, max_new_tokens=budget,
-                          pad_token_id=tok.pad_token_id,
-                          eos_token_id=sorted(stops | {eos}), bad_words_ids=bad, output_logits=True,
+                          pad_token_id=tok.pad_token_id, eos_token_id=sorted(stops | {eos}),
                           stop_strings=None if stops else list(STOP_STRINGS), return_dict_in_generate=True)
     extra = {} if stops else dict(tokenizer=tok)   # stop strings need the tokenizer
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        out = model.generate(**{k: v.to(dev) for k, v in model_inputs(batch).items()}, generation_config=gc, **extra)
-    L, T = batch['input_ids'].shape[1], (cfg.temperature if sample else 1.0)
-    logits = torch.stack(out.logits, 1).float()                       # [B, new, V] raw logits
-    new = out.sequences[:, L:]
-    lps = torch.log_softmax(logits / T, -1).gather(-1, new[..., None])[..., 0].cpu()
+        out = model.generate(**{k: v.to(dev) for k, v in model_inputs(batch).items()}, generation_config=gc,
+                             logits_processor=LogitsProcessorList([rec]), **extra)
+    new = out.sequences[:, batch['input_ids'].shape[1]:]
+    lps = rec.finish(out.sequences)
     res = []
     for b in range(len(rows)):
         ids, closed = _cut_at_stop(tok, new[b].tolist(), stops, eos)
