@@ -13,7 +13,7 @@ __all__ = ['PARTS', 'PART_TITLES', 'PIXELIS', 'CIRCUITS', 'FAIRNESS', 'CLAIMS', 
            'default_nbs_path', 'chapters', 'cell_flags', 'skip_cell', 'config_calls', 'book_config_sections',
            'ChapterResult', 'book_env', 'ChapterStalled', 'kernel_is_idle', 'run_chapter', 'flatten', 'Claim',
            'check_claim', 'check_claims', 'claims_markdown', 'report_markdown', 'report_html', 'write_back_outputs',
-           'BookResult', 'write_book_config', 'chapter_key', 'run_book']
+           'BookResult', 'write_book_config', 'chapter_key', 'one_process', 'run_book']
 
 # %% ../nbs/90_book.ipynb #76be425c
 import yaml
@@ -515,6 +515,15 @@ def _write_report(out:Path, results:list, sc, total:float, verbose:bool) -> None
         print(f"  {'total':<24} {total:8.1f} s")
         print(f'report: {out/"report.md"}  {out/"report.html"}  metrics: {out/"metrics.json"}')
 
+# %% ../nbs/90_book.ipynb #092d9752
+def one_process(sc:Scale):
+    "Stop a run that asks for several processes: the chapters run in notebook kernels, which cannot launch them."
+    if (n := fabric_processes(sc)) > 1:
+        raise ConfigError(f"this run asks for {n} processes, but chapters run in notebook kernels, which cannot launch "
+                          "them: train Phase 1 with `pixelis sft` and these flags, then run the book with --devices 1 "
+                          "(chapter 14 reads that checkpoint)")
+
+
 # %% ../nbs/90_book.ipynb #74a943f2
 def run_book(scale:str='tiny',            # scale name
              only:list[str]|None=None,    # parts to run (default: all)
@@ -537,10 +546,7 @@ def run_book(scale:str='tiny',            # scale name
     import torch
     user = check_overrides(load_overrides(config, overrides), book_config_sections(nbs_path))
     sc = get_scale(scale, config=config, overrides=overrides)
-    if (n := fabric_processes(sc)) > 1:
-        raise ConfigError(f"this run asks for {n} processes, but chapters run in notebook kernels, which cannot launch "
-                          "them: train Phase 1 with `pixelis sft` and these flags, then run the book with --devices 1 "
-                          "(chapter 14 reads that checkpoint)")
+    one_process(sc)
     chs = chapters(only, nbs_path)
     out = Path(out).absolute()
     (out/'figures').mkdir(parents=True, exist_ok=True)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['tool_backends', 'info', 'format_info', 'add_eval_parser', 'add_fairness_parser', 'fairness_command', 'add_run_args',
-           'add_sft_parser', 'add_book_parser', 'make_parser', 'book_overrides', 'pretrain_command', 'sft_command',
-           'eval_command', 'book_command', 'main']
+           'add_sft_parser', 'add_book_parser', 'make_parser', 'book_overrides', 'pretrain_command', 'eval_command',
+           'book_command', 'sft_command', 'main']
 
 # %% ../nbs/92_cli.ipynb #6d102ba1
 from .core import SCALE_NAMES, ConfigError, check_overrides, load_overrides
@@ -187,23 +187,6 @@ def pretrain_command(a) -> int:
     print(f"base policy: {path} (recipe {m['config_hash']}, {m['steps']} steps, {m['wall_secs']} s)")
     return 0
 
-def sft_command(a) -> int:
-    "Run `pixelis sft`: Phase 1 in one launched process per device; rank 0 stores the checkpoint the book reads."
-    from pixelis_nb.core import get_scale
-    import torch.distributed as dist
-    from pixelis_nb.sft import sft_distributed
-    err = _checkpoint_error(a)
-    if err:
-        print(f'pixelis: {err}', file=sys.stderr)
-        return 2
-    over = book_overrides(a)
-    try:
-        check_overrides(load_overrides(a.config, over), book_config_sections())
-        path = sft_distributed(get_scale(a.scale, a.config, over))
-    except ConfigError as e: return _config_error(a.cmd, e)
-    if not dist.is_initialized() or dist.get_rank() == 0: print(f'Phase 1 checkpoint: {path}')
-    return 0
-
 def eval_command(a) -> int:
     "Run `pixelis eval`: one public benchmark from its released files."
     from pixelis_nb.benchmarks import run_eval
@@ -239,6 +222,25 @@ def book_command(a) -> int:
                        idle_timeout=a.idle_timeout or None, resume=a.resume)
     except ConfigError as e: return _config_error(a.cmd, e)
     return 0 if res.ok else 1
+
+# %% ../nbs/92_cli.ipynb #66ae2290
+def sft_command(a) -> int:
+    "Run `pixelis sft`: Phase 1 in one launched process per device; rank 0 stores the checkpoint the book reads."
+    from pixelis_nb.core import get_scale
+    import torch.distributed as dist
+    from pixelis_nb.sft import sft_distributed
+    err = _checkpoint_error(a)
+    if err:
+        print(f'pixelis: {err}', file=sys.stderr)
+        return 2
+    over = book_overrides(a)
+    try:
+        check_overrides(load_overrides(a.config, over), book_config_sections())
+        path = sft_distributed(get_scale(a.scale, a.config, over))
+    except ConfigError as e: return _config_error(a.cmd, e)
+    if not dist.is_initialized() or dist.get_rank() == 0: print(f'Phase 1 checkpoint: {path}')
+    return 0
+
 
 # %% ../nbs/92_cli.ipynb #01d7d9bc
 def main(argv:list[str]|None=None) -> int:
