@@ -237,6 +237,8 @@ class _LogprobRecorder:
         "[B, new] log-probs of the generated tokens (the last one read from the final step)."
         return torch.stack(self.lps + [self.prev.gather(-1, sequences[:, -1:])[:, 0]], 1).cpu()
 
+
+# %% ../nbs/12_rollout.ipynb #db9bb529
 @torch.no_grad()
 def _sample(model, processor, rows:list[_Row], cfg:RolloutConfig, seed:int, stops:set, budget:int) -> list[tuple]:
     "One batched `generate` call: per row (new ids up to its first stop, their log-probs, whether a stop closed it)."
