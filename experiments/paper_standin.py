@@ -16,7 +16,7 @@ the paper path's mechanics (tokenizer, processor, LoRA, bf16, checkpoints, rollo
     python experiments/paper_standin.py book OUT [--store S]    # `pixelis book --scale paper --model` on it with
                                                                 # CPU-sized knobs; one line to results/paper_standin.jsonl
 """
-import argparse, base64, hashlib, json, subprocess, sys, tempfile, time, zipfile
+import argparse, base64, hashlib, json, re, subprocess, sys, tempfile, time, zipfile
 from pathlib import Path
 
 BENCH = Path(__file__).parents[1]/'bench'
@@ -112,15 +112,24 @@ CPU_KNOBS = ['policy.min_pixels=4096', 'policy.max_pixels=16384', 'policy.max_fr
              'bench.max_steps=3', 'bench.max_turn_tokens=48']   # the paper scale's sizes cut to a CPU's minutes
 
 
-def run_book_on(ckpt:Path, out:Path, store:Path|None, only:list) -> dict:
+def failing_line(error:str) -> str:
+    "The exception and the chapter's line that raised it, from a failed chapter's traceback."
+    lines = re.sub(r'\x1b\[[0-9;]*m', '', error).splitlines()
+    at = next((m.group(1) for l in lines if (m := re.match(r'^-+> *[0-9]+ (.*)$', l))), '')   # the cell's line
+    exc = next((l.split()[0] for l in lines if re.match(r'^[A-Za-z]+(Error|Exception)\b', l)), 'error')
+    return f"{exc} at `{at.strip()}`"[:300]
+
+
+def run_book_on(ckpt:Path, out:Path, store:Path|None, only:list, resume:bool=False) -> dict:
     "`pixelis book --scale paper --model ckpt` with `CPU_KNOBS` (bf16-mixed, one CPU device): per-chapter status."
     from pixelis_nb.book import run_book
     t0 = time.time()
-    res = run_book('paper', only=only, out=out, store=store, chapter_timeout=1800,
+    res = run_book('paper', only=only, out=out, store=store, chapter_timeout=1800, resume=resume,
                    overrides=[f'model_path={ckpt}', 'devices=1', 'strategy=auto', 'precision=bf16-mixed', *CPU_KNOBS])
-    errs = {r.name: r.error.strip().splitlines()[-1][:300] for r in res.results if not r.ok and r.error.strip()}
+    errs = {r.name: failing_line(r.error) for r in res.results if not r.ok}
     return dict(chapters={r.name: 'skipped' if r.skipped else 'ok' if r.ok else 'FAILED' for r in res.results},
-                errors=errs, secs=round(time.time() - t0, 1), knobs=CPU_KNOBS, only=only)
+                errors=errs, secs=round(time.time() - t0, 1), kept=[r.name for r in res.results if r.kept],
+                knobs=CPU_KNOBS, only=only)
 
 
 def main(argv=None):
@@ -129,11 +138,13 @@ def main(argv=None):
     ap.add_argument('out')
     ap.add_argument('--store', help='artifact store (default: a fresh one under OUT)')
     ap.add_argument('--only', nargs='+', default=['foundations', 'pixelis'])
+    ap.add_argument('--resume', action='store_true', help="keep chapters an earlier run in OUT completed (same config)")
     a = ap.parse_args(argv)
     out = Path(a.out).absolute()
-    ckpt = build_standin(out/'standin' if a.what == 'book' else out)
+    ckpt = out/'standin' if a.resume and (out/'standin'/'config.json').exists() else \
+        build_standin(out/'standin' if a.what == 'book' else out)
     if a.what == 'build': return print(f'stand-in checkpoint: {ckpt}')
-    line = run_book_on(ckpt, out/'book', Path(a.store) if a.store else out/'store', a.only)
+    line = run_book_on(ckpt, out/'book', Path(a.store) if a.store else out/'store', a.only, a.resume)
     line.update(date=time.strftime('%Y-%m-%d'))
     res = Path(__file__).parent/'results'/'paper_standin.jsonl'
     with res.open('a') as f: f.write(json.dumps(line) + '\n')
