@@ -10,7 +10,7 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['tool_backends', 'info', 'format_info', 'add_eval_parser', 'add_fairness_parser', 'fairness_command', 'add_run_args',
            'add_sft_parser', 'add_book_parser', 'make_parser', 'book_overrides', 'pretrain_command', 'eval_command',
-           'book_command', 'sft_command', 'main']
+           'check_checkpoint_args', 'book_command', 'sft_command', 'main']
 
 # %% ../nbs/92_cli.ipynb #6d102ba1
 from .core import SCALE_NAMES, ConfigError, check_overrides, load_overrides
@@ -201,22 +201,20 @@ def eval_command(a) -> int:
     return 0
 
 # %% ../nbs/92_cli.ipynb #bf37d523
-def _checkpoint_error(a) -> str|None:
-    "What is wrong with `pixelis book`'s checkpoint arguments (None: nothing)."
-    if a.model and not Path(a.model).exists(): return f'checkpoint path not found: {a.model}'
-    if a.model and not (Path(a.model)/'config.json').exists():
-        return f'{a.model} has no config.json: not a transformers checkpoint directory'
-    if a.scale == 'paper' and not (a.model or a.config or any(o.startswith('model_path=') for o in a.overrides)):
-        return 'the paper scale needs a local Qwen3-VL checkpoint: pass --model /path/to/Qwen3-VL-8B-Instruct'
-    return None
+def check_checkpoint_args(a):
+    "Raise a ConfigError naming what is wrong with the checkpoint arguments of `book` or `sft`."
+    err = None
+    if a.model and not Path(a.model).exists(): err = f'checkpoint path not found: {a.model}'
+    elif a.model and not (Path(a.model)/'config.json').exists():
+        err = f'{a.model} has no config.json: not a transformers checkpoint directory'
+    elif a.scale == 'paper' and not (a.model or a.config or any(o.startswith('model_path=') for o in a.overrides)):
+        err = 'the paper scale needs a local Qwen3-VL checkpoint: pass --model /path/to/Qwen3-VL-8B-Instruct'
+    if err: raise ConfigError(err)
 
 def book_command(a) -> int:
     "Run `pixelis book`: 0 when every chapter passed, 1 when one failed, 2 on bad arguments."
-    err = _checkpoint_error(a)
-    if err:
-        print(f'pixelis: {err}', file=sys.stderr)
-        return 2
     try:
+        check_checkpoint_args(a)
         res = run_book(a.scale, a.only, a.out, a.config, book_overrides(a), timeout=a.timeout, store=a.store,
                        write_back=a.write_back, threads=a.threads or None, chapter_timeout=a.chapter_timeout,
                        idle_timeout=a.idle_timeout or None, resume=a.resume)
@@ -229,12 +227,9 @@ def sft_command(a) -> int:
     from pixelis_nb.core import get_scale
     import torch.distributed as dist
     from pixelis_nb.sft import sft_distributed
-    err = _checkpoint_error(a)
-    if err:
-        print(f'pixelis: {err}', file=sys.stderr)
-        return 2
     over = book_overrides(a)
     try:
+        check_checkpoint_args(a)
         check_overrides(load_overrides(a.config, over), book_config_sections())
         path = sft_distributed(get_scale(a.scale, a.config, over))
     except ConfigError as e: return _config_error(a.cmd, e)

@@ -22,7 +22,8 @@ import torch
 from .world import make_sample, world_config, TASK_TYPES, DIFFICULTIES, COLORS, SHAPES, PLURALS
 from .world import box_iou
 from .grammar import action_to_pixels
-from .policy import Step, ROLE_ID, make_messages, encode_conversation, collate, model_inputs, policy_config
+from .policy import (Step, ROLE_ID, make_messages, encode_conversation, collate, model_inputs, policy_config,
+                               single_token)
 from .rollout import RolloutConfig, rollout
 from .core import in_workers
 
@@ -111,10 +112,9 @@ def force_answers(model, processor, samples:list, results:list[EvalResult], rest
     "`results`, each unanswered one completed after a forced `<answer>` (tools banned)."
     tok = processor.tokenizer
     dev = next(model.parameters()).device
-    close = tok.convert_tokens_to_ids('</answer>')
-    one = isinstance(close, int) and close != tok.unk_token_id   # the book's tokenizer: one token; Qwen's: several
-    ends = [tok.convert_tokens_to_ids('<|im_end|>')] + ([close] if one else [])
-    strings = {} if one else dict(stop_strings=['</answer>'], tokenizer=tok)
+    close = single_token(tok, '</answer>')   # the book's tokenizer: one token; Qwen's: several
+    ends = [tok.convert_tokens_to_ids('<|im_end|>')] + ([close] if close is not None else [])
+    strings = {} if close is not None else dict(stop_strings=['</answer>'], tokenizer=tok)
     open_ = [i for i, r in enumerate(results) if r.pred is None]
     out = list(results)
     for c in range(0, len(open_), batch_size):

@@ -12,11 +12,11 @@ from typing import Any, Sequence
 # %% auto #0
 __all__ = ['POLICY_SCALES', 'SPECIAL_TOKENS', 'CHAT_TEMPLATE', 'ROLES', 'GENERATED_ROLES', 'ROLE_ID', 'MODEL_KEYS',
            'PolicyConfig', 'policy_config', 'tokenizer_corpus', 'build_tokenizer', 'load_tokenizer', 'tokenizer_dir',
-           'PolicyProcessor', 'make_image_processor', 'make_processor', 'load_processor', 'assistant_char_roles',
-           'check_image', 'encode_images', 'encode_conversation', 'generated_mask', 'role_mask', 'Step', 'turn_text',
-           'observation_content', 'frame_indices', 'prompt_content', 'make_messages', 'encode_prompt', 'show_roles',
-           'collate', 'model_inputs', 'token_logprobs', 'mrope_section', 'model_config', 'check_compatible',
-           'count_params', 'numeric_eps', 'make_policy', 'save_policy', 'load_policy', 'add_lora']
+           'single_token', 'PolicyProcessor', 'make_image_processor', 'make_processor', 'load_processor',
+           'assistant_char_roles', 'check_image', 'encode_images', 'encode_conversation', 'generated_mask', 'role_mask',
+           'Step', 'turn_text', 'observation_content', 'frame_indices', 'prompt_content', 'make_messages',
+           'encode_prompt', 'show_roles', 'collate', 'model_inputs', 'token_logprobs', 'mrope_section', 'model_config',
+           'check_compatible', 'count_params', 'numeric_eps', 'make_policy', 'save_policy', 'load_policy', 'add_lora']
 
 # %% ../nbs/02_policy.ipynb #f36170e5
 import numpy as np
@@ -154,6 +154,13 @@ def tokenizer_dir(vocab_size:int=384) -> Path:
                corpus=config_hash(tokenizer_corpus()))
     return ArtifactStore().get_or_create('tokenizer', key,
                                          lambda d: build_tokenizer(vocab_size).save_pretrained(str(d)))
+
+# %% ../nbs/02_policy.ipynb #43e41614
+def single_token(tokenizer, s:str) -> int|None:
+    "The id of `s` if the tokenizer has it as one token, else None."
+    i = tokenizer.convert_tokens_to_ids(s)
+    return i if isinstance(i, int) and i != tokenizer.unk_token_id and tokenizer.decode([i]) == s else None
+
 
 # %% ../nbs/02_policy.ipynb #d0469195
 from transformers import Qwen3VLProcessor

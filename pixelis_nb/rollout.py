@@ -21,7 +21,7 @@ from .tools import ToolContext, ToolError, Observation, View, execute, tool_conf
 from .grammar import parse_turn, step_to_action, STOP_STRINGS
 from .policy import (Step, ROLES, ROLE_ID, encode_conversation, encode_prompt, make_messages,
                                observation_content, collate, token_logprobs, generated_mask, role_mask,
-                               assistant_char_roles, policy_config, model_inputs)
+                               assistant_char_roles, policy_config, model_inputs, single_token)
 
 # %% ../nbs/12_rollout.ipynb #ae6e13a8
 @dataclass
@@ -220,10 +220,8 @@ def _finish_turn(processor, row:_Row, text:str, closed:bool, cfg:RolloutConfig):
 # %% ../nbs/12_rollout.ipynb #9c7f00d8
 def _stop_ids(tokenizer) -> set:
     "Token ids that close a turn, when the stop strings are single tokens (our tokenizer); else empty (strings match)."
-    ids = [tokenizer.convert_tokens_to_ids(s) for s in STOP_STRINGS]
-    one = lambda i, s: isinstance(i, int) and i != tokenizer.unk_token_id and tokenizer.decode([i]) == s
-    ok = all(one(i, s) for i, s in zip(ids, STOP_STRINGS))
-    return set(ids) if ok else set()
+    ids = [single_token(tokenizer, s) for s in STOP_STRINGS]
+    return set() if None in ids else set(ids)
 
 class _LogprobRecorder:
     "A logits processor that records each sampled token's log-softmax(raw logits / T), keeping one step in memory."
@@ -274,8 +272,8 @@ _OPENS_VALUE = re.compile(r'<act>([a-z]+)\((box|point)=\[$')   # a turn that has
 
 def _opener(tok) -> int:
     "The id of the single token `=[` (argument writers need it to stop a turn there)."
-    i = tok.convert_tokens_to_ids('=[')
-    if not isinstance(i, int) or i == tok.unk_token_id or tok.decode([i]) != '=[':
+    i = single_token(tok, '=[')
+    if i is None:
         raise ValueError("an arg_writer needs '=[' to be one token of the tokenizer (the project's tokenizers have it)")
     return i
 
