@@ -517,11 +517,13 @@ def _write_report(out:Path, results:list, sc, total:float, verbose:bool) -> None
 
 # %% ../nbs/90_book.ipynb #092d9752
 def one_process(sc:Scale):
-    "Stop a run that asks for several processes: the chapters run in notebook kernels, which cannot launch them."
-    if (n := fabric_processes(sc)) > 1:
-        raise ConfigError(f"this run asks for {n} processes, but chapters run in notebook kernels, which cannot launch "
+    "Stop a run that asks for several processes (or FSDP): chapters run in notebook kernels, which cannot launch them."
+    n, fsdp = fabric_processes(sc), str(sc.strategy).lower() == 'fsdp'
+    if n > 1 or fsdp:
+        asks = f"{n} processes" if n > 1 else "FSDP, which shards the model across processes"
+        raise ConfigError(f"this run asks for {asks}, but chapters run in notebook kernels, which cannot launch "
                           "them: train Phase 1 with `pixelis sft` and these flags, then run the book with --devices 1 "
-                          "(chapter 14 reads that checkpoint)")
+                          "--strategy auto (chapter 14 reads that checkpoint)")
 
 
 # %% ../nbs/90_book.ipynb #74a943f2

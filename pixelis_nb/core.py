@@ -15,9 +15,11 @@ from concurrent.futures import ProcessPoolExecutor
 __all__ = ['SCALE_NAMES', 'SCALE_DEFAULTS', 'CONFIG_SECTIONS', 'Scale', 'ConfigError', 'parse_overrides', 'get_scale',
            'configure', 'register_config', 'fits_type', 'check_overrides', 'load_overrides', 'unhashed',
            'hashed_if_set', 'config_hash', 'seed_everything', 'torch_threads', 'in_workers', 'make_fabric',
-           'fabric_processes', 'cache_root', 'run_dir', 'fsync_dir', 'atomic_write_text', 'record_metrics',
-           'load_metrics', 'save_figure', 'progress', 'ArtifactStore', 'save_tensors', 'load_tensors', 'lr_at',
-           'rng_state', 'set_rng_state', 'optimizer_tensors', 'optimizer_state', 'save_checkpoint', 'load_checkpoint']
+           'is_sharded', 'is_rank_zero', 'fabric_processes', 'cache_root', 'run_dir', 'fsync_dir', 'atomic_write_text',
+           'record_metrics', 'load_metrics', 'save_figure', 'progress', 'ArtifactStore', 'save_tensors', 'load_tensors',
+           'lr_at', 'rng_state', 'set_rng_state', 'optimizer_tensors', 'optimizer_state', 'full_state',
+           'full_optim_state', 'load_optim_state', 'untied', 'save_checkpoint', 'load_checkpoint', 'checkpoint_optim',
+           'shard_blocks', 'gathered']
 
 # %% ../nbs/00_core.ipynb #1c12bd8d
 import numpy as np
@@ -266,14 +268,33 @@ def in_workers(fn:Callable,              # a function importable from a module (
         return [f.result() for f in futs]
 
 # %% ../nbs/00_core.ipynb #163d9641
-def make_fabric(scale:Scale|None=None, **kw):
-    "A Lightning Fabric configured from the scale (keyword arguments win)."
+def make_fabric(scale:Scale|None=None,
+                sharded:bool=False, # the trainer handles FSDP's sharded parameters (else 'fsdp' is a ConfigError)
+                **kw):
+    "A Lightning Fabric configured from the scale (keyword arguments win); 'fsdp' is FSDP2 over every process."
     from lightning_fabric import Fabric
+    from lightning_fabric.strategies import ModelParallelStrategy
     scale = scale or get_scale()
     args = dict(accelerator=scale.accelerator, devices=scale.devices, strategy=scale.strategy,
                 precision=scale.precision, num_nodes=scale.num_nodes)
     args.update(kw)
+    if str(args['strategy']).lower() == 'fsdp':
+        if not sharded:
+            raise ConfigError("strategy 'fsdp' shards the model across processes; only Phase 1 (`pixelis sft`) "
+                              "trains that way: use 'ddp' or 'auto' here")
+        run = replace(scale, **{k: args[k] for k in ('accelerator', 'devices', 'num_nodes')})
+        args['strategy'] = ModelParallelStrategy(shard_blocks, data_parallel_size=fabric_processes(run),
+                                                 tensor_parallel_size=1)
     return Fabric(**args)
+
+def is_sharded(module:torch.nn.Module) -> bool:
+    "Whether FSDP sharded `module` (or a part of it): its parameters are then each rank's pieces."
+    from torch.distributed.fsdp import FSDPModule
+    return any(isinstance(m, FSDPModule) for m in module.modules())
+
+def is_rank_zero() -> bool:
+    "Whether this process is rank 0 of its process group (or there is none)."
+    return not torch.distributed.is_initialized() or torch.distributed.get_rank() == 0
 
 def fabric_processes(scale:Scale) -> int:
     "How many processes the scale's Fabric runs: devices per node ('auto' resolved as Fabric does) times nodes."
@@ -441,18 +462,62 @@ def optimizer_state(tensors:dict, param_groups:list, prefix:str='state') -> dict
             state.setdefault(int(i), {})[name] = v
     return dict(state=state, param_groups=param_groups)
 
+# %% ../nbs/00_core.ipynb #113fe046
+def _whole(**kw):
+    from torch.distributed.checkpoint.state_dict import StateDictOptions
+    return StateDictOptions(full_state_dict=True, **kw)
+
+def full_state(module:torch.nn.Module) -> dict:
+    "The module's weights, whole: gathered from every rank under FSDP (all ranks call it; rank 0 gets them)."
+    if not is_sharded(module): return module.state_dict()
+    from torch.distributed.checkpoint.state_dict import get_model_state_dict
+    return get_model_state_dict(module, options=_whole(cpu_offload=True))
+
+def _param_names(module:torch.nn.Module, opt) -> list[str]:
+    "The names of the optimizer's parameters, in the order `state_dict()` numbers them."
+    name = {id(p): n for n, p in module.named_parameters()}
+    return [name[id(p)] for g in opt.param_groups for p in g['params']]
+
+def full_optim_state(module:torch.nn.Module, opt) -> dict:
+    "The optimizer's `state_dict()` (parameters numbered), whole: gathered under FSDP as `full_state` is."
+    opt = getattr(opt, 'optimizer', opt)   # Fabric's wrapper holds the optimizer
+    if not is_sharded(module): return opt.state_dict()
+    from torch.distributed.checkpoint.state_dict import get_optimizer_state_dict
+    sd = get_optimizer_state_dict(module, opt, options=_whole(cpu_offload=True))
+    if not sd: return {}   # ranks other than 0 get nothing
+    i = {n: k for k, n in enumerate(_param_names(module, opt))}
+    return dict(state={i[n]: s for n, s in sd['state'].items()},
+                param_groups=[dict(g, params=[i[n] for n in g['params']]) for g in sd['param_groups']])
+
+def load_optim_state(module:torch.nn.Module, opt, sd:dict):
+    "Load what `full_optim_state` gave into `opt`, sharding it under FSDP."
+    opt = getattr(opt, 'optimizer', opt)
+    if not is_sharded(module): return opt.load_state_dict(sd)
+    from torch.distributed.checkpoint.state_dict import set_optimizer_state_dict
+    n = _param_names(module, opt)
+    named = dict(state={n[int(i)]: s for i, s in sd['state'].items()},
+                 param_groups=[dict(g, params=[n[i] for i in g['params']]) for g in sd['param_groups']])
+    set_optimizer_state_dict(module, opt, named, options=_whole())
+
+def untied(sd:dict, module:torch.nn.Module) -> dict:
+    "`sd` (contiguous) with each tied weight under one name: safetensors stores a tensor once."
+    first = {n for n, _ in module.named_parameters()}
+    every = {n for n, _ in module.named_parameters(remove_duplicate=False)}
+    return {k: v.contiguous() for k, v in sd.items() if k not in every - first}
+
 # %% ../nbs/00_core.ipynb #640b8d6c
 def _fsync_file(p:Path):
     with open(p, 'rb') as f: os.fsync(f.fileno())
 
-def save_checkpoint(path:str|Path, model:torch.nn.Module, opt:torch.optim.Optimizer, step:int, history) -> Path:
+def save_checkpoint(path:str|Path, model:torch.nn.Module, opt:torch.optim.Optimizer, step:int, history,
+                   ) -> Path:
     "Write model, optimizer, loop and RNG state under `path` atomically: `state.json` switches last."
-    from safetensors.torch import save_model
     path = Path(path)
+    tensors, sd = full_state(model), full_optim_state(model, opt)   # under FSDP every rank gathers ...
+    if not is_rank_zero(): return path                             # ... and rank 0 writes
     path.mkdir(parents=True, exist_ok=True)
     d = Path(tempfile.mkdtemp(dir=path, prefix=f'ckpt-{step:06d}-'))
-    save_model(model, str(d/'model.safetensors'))   # handles tied weights (shared embeddings)
-    sd = opt.state_dict()
+    save_tensors(untied(tensors, model), d/'model.safetensors')
     save_tensors(optimizer_tensors(sd), d/'optim.safetensors')
     for f in d.iterdir(): _fsync_file(f)
     fsync_dir(d)
@@ -473,8 +538,30 @@ def load_checkpoint(path:str|Path, model:torch.nn.Module, opt:torch.optim.Optimi
     d = path/st['dir'] if 'dir' in st else path   # checkpoints before the atomic layout kept files in `path`
     if not (d/'model.safetensors').exists():
         raise FileNotFoundError(f"checkpoint {path} is incomplete: {d/'model.safetensors'} missing")
-    load_model(model, str(d/'model.safetensors'))
-    if opt is not None:
-        opt.load_state_dict(optimizer_state(load_tensors(d/'optim.safetensors'), st['param_groups']))
+    load_model(model, str(d/'model.safetensors'))   # a tied weight stored under either of its names
+    if opt is not None: load_optim_state(model, opt, checkpoint_optim(path, st))
     if 'rng' in st: set_rng_state(st['rng'])
     return st
+
+def checkpoint_optim(path:str|Path, st:dict) -> dict:
+    "The optimizer `state_dict()` of the checkpoint at `path` (`st`: its `state.json`)."
+    d = Path(path)/st['dir'] if 'dir' in st else Path(path)
+    return optimizer_state(load_tensors(d/'optim.safetensors'), st['param_groups'])
+
+# %% ../nbs/00_core.ipynb #3539aeed
+def shard_blocks(model:torch.nn.Module, mesh) -> torch.nn.Module:
+    "FSDP2 on each block class the model's `_no_split_modules` names (transformer layers), then on the whole."
+    from torch.distributed.fsdp import fully_shard
+    dp = mesh['data_parallel']
+    blocks = {n for m in model.modules() for n in (getattr(m, '_no_split_modules', None) or ())}
+    for m in reversed(list(model.modules())):   # a block inside another is sharded first
+        if type(m).__name__ in blocks: fully_shard(m, mesh=dp)
+    return fully_shard(model, mesh=dp)
+
+def gathered(module:torch.nn.Module, build:Callable[[], torch.nn.Module]) -> torch.nn.Module|None:
+    "Rank 0: a fresh unsharded module from `build()` holding the sharded `module`'s weights; other ranks: None."
+    sd = full_state(module)   # a collective: every rank calls it
+    if not is_rank_zero(): return None
+    whole = build()
+    whole.load_state_dict(sd)
+    return whole

@@ -15,10 +15,10 @@ __all__ = ['OP_CLASSES', 'ARG_KINDS', 'DIFF_ORDER', 'SFT_SCALES', 'SFTLossKnobs'
            'head_targets', 'arg_predict', 'prompt_words', 'arg_loss', 'sft_loss', 'collate_sft', 'hidden_size',
            'SFTModel', 'curriculum_pool', 'batch_indices', 'sft_optimizer', 'sft_step', 'train_sft', 'image_spans',
            'viewed_image_index', 'encode_trace', 'head_coords', 'head_arguments', 'head_writer', 'first_turn_contexts',
-           'head_features', 'fit_heads', 'sft_config', 'sft_data', 'refit_pointer', 'train_policy', 'eval_samples',
-           'eval_rollout', 'arm_row', 'ablation_arm', 'run_arms', 'sft_ablation', 'sft_key', 'sft_checkpoint',
-           'write_sft', 'load_sft_policy', 'sft_distributed', 'load_sft_heads', 'load_sft_reader', 'sft_scores',
-           'ship_sft']
+           'head_features', 'fit_heads', 'sft_config', 'sft_model', 'sft_data', 'refit_pointer', 'train_policy',
+           'eval_samples', 'eval_rollout', 'arm_row', 'ablation_arm', 'run_arms', 'sft_ablation', 'sft_key',
+           'sft_checkpoint', 'write_sft', 'load_sft_policy', 'sft_distributed', 'load_sft_heads', 'load_sft_reader',
+           'sft_scores', 'ship_sft']
 
 # %% ../nbs/14_sft.ipynb #a1f7adf5
 import numpy as np
@@ -28,7 +28,7 @@ import torch.nn.functional as F
 from .core import (get_scale, configure, seed_everything, make_fabric, progress, run_dir, record_metrics,
                              save_figure, ArtifactStore, save_tensors, load_tensors, config_hash, atomic_write_text,
                              lr_at, save_checkpoint, load_checkpoint, unhashed, torch_threads, in_workers, _jsonable,
-                             ConfigError)
+                             ConfigError, checkpoint_optim, load_optim_state, is_sharded, gathered)
 from .evaluate import (held_out, greedy, policy_results, choice_results, summarize, zoom_hard,
                                  extend_encoding, paired_gap, sharded_readings)
 from .world import TASK_TYPES
@@ -413,16 +413,17 @@ def train_sft(model:SFTModel,       # policy + heads
              ) -> list[dict]:
     "Fine-tune `model` on `data` with Fabric; return the history (one row per `log_every` steps)."
     seed_everything(cfg.seed)
-    fabric = fabric or make_fabric(scale)
-    raw = model
-    opt = sft_optimizer(model, cfg)
-    start, history = 0, []
+    fabric = fabric or make_fabric(scale, sharded=True)
+    start, history, st = 0, [], None
     if ckpt_dir is not None and (Path(ckpt_dir)/'state.json').exists():
-        st = load_checkpoint(ckpt_dir, raw, opt)
+        st = load_checkpoint(ckpt_dir, model)   # the weights (before any sharding) and the RNG states
         start, history = st['step'], st['history']
-    fmodel, fopt = fabric.setup(model, opt)
+    fmodel = fabric.setup_module(model)
+    opt = sft_optimizer(model, cfg)   # after the setup: FSDP replaces the parameters by their shards
+    if st is not None: load_optim_state(model, opt, checkpoint_optim(ckpt_dir, st))
+    fopt = fabric.setup_optimizers(opt)
     diffs = [e['difficulty'] for e in data]
-    save = ckpt_dir is not None and fabric.is_global_zero   # one writer: rank 0 saves for every rank
+    save = ckpt_dir is not None   # every rank calls save_checkpoint (FSDP gathers the shards); rank 0 writes
     fmodel.train()
     for step in progress(range(start, min(cfg.steps, until or cfg.steps)), desc='sft'):
         terms, gn = sft_step(fabric, fmodel, fopt, data, diffs, step, cfg, pad_id)
@@ -430,9 +431,9 @@ def train_sft(model:SFTModel,       # policy + heads
             row = {k: float(np.mean([t[k] for t in terms])) for k in terms[0]}
             history.append(dict(step=step, lr=lr_at(step, cfg), grad_norm=float(gn), **row))
         if save and ((cfg.ckpt_every and (step + 1) % cfg.ckpt_every == 0) or step == cfg.steps - 1):
-            save_checkpoint(ckpt_dir, raw, opt, step + 1, history)
+            save_checkpoint(ckpt_dir, model, opt, step + 1, history)
     if save and until is not None and until < cfg.steps:
-        save_checkpoint(ckpt_dir, raw, opt, until, history)
+        save_checkpoint(ckpt_dir, model, opt, until, history)
     fmodel.eval()
     return history
 
@@ -644,6 +645,19 @@ def sft_config(scale=None, **kw) -> SFTConfig:
     "The Phase 1 knobs for a scale (with the user's `sft.*` overrides)."
     return configure(SFTConfig, 'sft', SFT_SCALES, scale, **kw)
 
+# %% ../nbs/14_sft.ipynb #e5c72722
+def sft_model(scale, cfg:SFTConfig) -> tuple:
+    "What Phase 1 trains, seeded: the base policy (or a fresh one) with LoRA adapters if `lora`, and the heads."
+    from pixelis_nb.policy import make_policy, add_lora, policy_config
+    from pixelis_nb.base import load_base
+    if cfg.init not in ('base', 'fresh'): raise ValueError(f"unknown init {cfg.init!r}; valid: base, fresh")
+    policy, proc = load_base(scale) if cfg.init == 'base' else make_policy(scale, seed=cfg.seed)
+    if cfg.lora:
+        torch.manual_seed(cfg.seed)   # the adapters' initial values come from the seed too
+        policy = add_lora(policy, policy_config(scale), r=cfg.lora_r)
+    torch.manual_seed(cfg.seed)
+    return SFTModel(policy, cfg), proc
+
 # %% ../nbs/14_sft.ipynb #7be698cf
 def sft_data(scale=None, processor=None) -> list[dict]:
     "The scale's stored CoTA corpus, encoded for the policy."
@@ -666,21 +680,14 @@ def refit_pointer(model:SFTModel, processor, data:list[dict], cfg:SFTConfig, sca
 
 def train_policy(scale, cfg:SFTConfig, data:list[dict], processor=None, ckpt_dir=None, until=None, fabric=None):
     "The base policy (or a fresh one, `init='fresh'`) + heads, trained on `data`: (SFTModel, processor, history, secs)."
-    from pixelis_nb.policy import make_policy, add_lora, policy_config
-    from pixelis_nb.base import load_base
-    if cfg.init not in ('base', 'fresh'): raise ValueError(f"unknown init {cfg.init!r}; valid: base, fresh")
-    policy, proc = load_base(scale) if cfg.init == 'base' else make_policy(scale, seed=cfg.seed)
+    model, proc = sft_model(scale, cfg)
     processor = processor or proc
-    if cfg.lora:
-        torch.manual_seed(cfg.seed)   # the adapters' initial values come from the seed too
-        policy = add_lora(policy, policy_config(scale), r=cfg.lora_r)
-    torch.manual_seed(cfg.seed)
-    model = SFTModel(policy, cfg)
     t0 = time.time()
     hist = train_sft(model, data, cfg, get_scale(scale) if not hasattr(scale, 'name') else scale, ckpt_dir=ckpt_dir,
                      pad_id=processor.tokenizer.pad_token_id, until=until, fabric=fabric)
+    if is_sharded(model): model = gathered(model, lambda: sft_model(scale, cfg)[0])   # rank 0: whole; others: None
     finished = until is None or until >= cfg.steps
-    if finished and cfg.aux and cfg.head_fit and isinstance(model.heads['arg'], PointerArgHead):
+    if model is not None and finished and cfg.aux and cfg.head_fit and isinstance(model.heads['arg'], PointerArgHead):
         model.heads_before_fit = {k: v.clone() for k, v in model.heads.state_dict().items()}
         model.head_fit = refit_pointer(model, processor, data if cfg.head_fit_corpus else [], cfg, scale)
     return model, processor, hist, time.time() - t0
@@ -803,14 +810,11 @@ def sft_distributed(scale=None, cfg:SFTConfig|None=None, fabric=None) -> Path:
     from pixelis_nb.core import cache_root, make_fabric
     scale = scale if hasattr(scale, 'name') else get_scale(scale)
     cfg = cfg or sft_config(scale)
-    if 'fsdp' in str(scale.strategy).lower():
-        raise ConfigError("pixelis sft: FSDP's sharded weights are not gathered into a checkpoint (not built); "
-                          "use --strategy ddp (with LoRA the frozen weights fit each device)")
     key, store = sft_key(scale, cfg), ArtifactStore()
     if (p := shipped_checkpoint(scale, key, 'sft')) is not None: return p
     if store.exists('sft', key): return store.path('sft', key)
     if fabric is None:
-        fabric = make_fabric(scale)
+        fabric = make_fabric(scale, sharded=True)
         fabric.launch()   # from a script: one process per device (a single device needs none)
     data = sft_data(scale)   # the corpus is built once, under the store's lock, and read by every process
     trained = train_policy(scale, cfg, data, ckpt_dir=cache_root()/'sft_resume'/config_hash(key), fabric=fabric)
