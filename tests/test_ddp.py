@@ -274,11 +274,20 @@ FSDP_SCRIPT = textwrap.dedent('''
     import pixelis_nb.sft as sft
     from pixelis_nb.core import get_scale, make_fabric, is_sharded
 
+    def model_size(model): return sum(p.numel() for p in model.parameters())   # a DTensor counts its whole
+
     def main(fabric, out, name):
         torch.set_num_threads(1)
         sc = get_scale('nano')
         cfg = replace(sft.sft_config(sc), steps=3, batch_size=4, aux=True, init='fresh', lora=False, head_fit=0)
         data = sft.sft_data(sc)
+        train = sft.train_sft
+        def sizes(model, *a, **kw):   # each rank's share of the parameters, after training
+            h = train(model, *a, **kw)
+            local = sum(p.to_local().numel() if hasattr(p, 'to_local') else p.numel() for p in model.parameters())
+            (out/f'share-{name}-{fabric.global_rank}.json').write_text(json.dumps([local, model_size(model)]))
+            return h
+        sft.train_sft = sizes
         if name == 'fsdp-killed':   # an FSDP run stopped after 2 of 3 steps: its checkpoint
             sft.train_policy(sc, cfg, data, ckpt_dir=out/'ck-fsdp', until=2, fabric=fabric)
             return
@@ -319,6 +328,10 @@ def test_fsdp_matches_ddp_and_resumes(tmp_path):
     dl = max(abs(a['loss'] - b['loss']) for a, b in zip(h['ddp'], h['fsdp']))
     print(f'fsdp: max |fsdp - ddp| {d_ddp:.1e} (loss {dl:.1e}); resumed under fsdp {d_res:.1e}, under ddp {d_mix:.1e}')
     # float rounding: reduce-scatter vs all-reduce of the same gradients, through AdamW (measured 7.8e-5, as DDP's 8e-5)
+    share = lambda n, r: json.loads((tmp_path/f'share-{n}-{r}.json').read_text())
+    (l0, full), (l1, _), (ld, _) = share('fsdp', 0), share('fsdp', 1), share('ddp', 0)
+    print(f'fsdp: rank 0 holds {l0 / full:.3f} of the {full} parameters, rank 1 {l1 / full:.3f}; ddp rank 0 {ld / full}')
+    assert l0 + l1 == full and abs(l0 / full - 0.5) < 0.01 and ld == full   # halves under FSDP, all under DDP
     assert d_ddp < 5e-4 and dl < 1e-4
     assert d_res < 1e-6            # the checkpoint holds every shard's weights and Adam moments (measured 0.0)
     assert d_mix < 1e-6            # the same checkpoint resumed by DDP (measured 7.5e-9: one step's rounding)
