@@ -550,12 +550,14 @@ def checkpoint_optim(path:str|Path, st:dict) -> dict:
 
 # %% ../nbs/00_core.ipynb #3539aeed
 def shard_blocks(model:torch.nn.Module, mesh) -> torch.nn.Module:
-    "FSDP2 on each block class the model's `_no_split_modules` names (transformer layers), then on the whole."
+    "FSDP2 on each block `_no_split_modules` names outside a vision tower (the text layers), then on the whole."
     from torch.distributed.fsdp import fully_shard
     dp = mesh['data_parallel']
     blocks = {n for m in model.modules() for n in (getattr(m, '_no_split_modules', None) or ())}
+    towers = [m for m in model.modules() if type(m).__name__.endswith('VisionModel')]
+    in_tower = {id(b) for t in towers for b in t.modules()}
     for m in reversed(list(model.modules())):   # a block inside another is sharded first
-        if type(m).__name__ in blocks: fully_shard(m, mesh=dp)
+        if type(m).__name__ in blocks and id(m) not in in_tower: fully_shard(m, mesh=dp)
     return fully_shard(model, mesh=dp)
 
 def gathered(module:torch.nn.Module, build:Callable[[], torch.nn.Module]) -> torch.nn.Module|None:

@@ -350,12 +350,16 @@ class SFTModel(nn.Module):
         ptr = cfg.arg_head == 'pointer'
         arg = PointerArgHead(d, cfg.head_hidden, cfg.key_layer, cfg.pool_layer) if ptr else ArgHead(d, cfg.head_hidden)
         self.heads = nn.ModuleDict(dict(arg=arg, op=OpHead(d, cfg.head_hidden)))
+        self.every_grad = False   # `train_sft` sets it with several processes: see below
     def forward(self, batch:dict) -> dict:
         out = self.policy(**model_inputs(batch), output_hidden_states=True)
         hs = out.hidden_states
         pool = None if self.cfg.pool_layer is None else hs[self.cfg.pool_layer]
-        return sft_loss(out.logits, hs[-1], batch, self.cfg, self.heads, key_hidden=hs[self.cfg.key_layer],
-                        pool_hidden=pool)
+        terms = sft_loss(out.logits, hs[-1], batch, self.cfg, self.heads, key_hidden=hs[self.cfg.key_layer],
+                         pool_hidden=pool)
+        if self.every_grad:   # a head without targets in this batch still gets a gradient: zero
+            terms['loss'] = terms['loss'] + sum(0. * p.sum() for p in self.heads.parameters())
+        return terms
 
 # %% ../nbs/14_sft.ipynb #5e4a7cd8
 DIFF_ORDER = ('easy', 'medium', 'hard')
@@ -418,6 +422,7 @@ def train_sft(model:SFTModel,       # policy + heads
     if ckpt_dir is not None and (Path(ckpt_dir)/'state.json').exists():
         st = load_checkpoint(ckpt_dir, model)   # the weights (before any sharding) and the RNG states
         start, history = st['step'], st['history']
+    model.every_grad = fabric.world_size > 1   # every rank reduces the same gradients (see `SFTModel`)
     fmodel = fabric.setup_module(model)
     opt = sft_optimizer(model, cfg)   # after the setup: FSDP replaces the parameters by their shards
     if st is not None: load_optim_state(model, opt, checkpoint_optim(ckpt_dir, st))
