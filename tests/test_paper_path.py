@@ -112,3 +112,22 @@ def test_forced_answers_stop_on_the_closing_tag(scale):
     res = control_results(model, proc, samples, greedy(max_steps=1, max_turn_tokens=8))
     assert [r.n_calls for r in res] == [0, 0]
     assert all('</answer>' not in (r.pred or '') for r in res)
+
+
+@pytest.mark.parametrize('strategy', ['ddp', 'fsdp'])
+def test_pixelis_sft_on_two_processes_at_paper(scale, tmp_path, strategy):
+    """`pixelis sft --scale paper --model DIR --devices 2` (LoRA, bf16-mixed, 4 traces a step, CPU knobs): the command
+    the README documents. It failed under both strategies when a rank's share held no argument target (fixed)."""
+    import json, os, shutil, subprocess
+    env = dict(os.environ, OMP_NUM_THREADS='1', MKL_NUM_THREADS='1', PIXELIS_HOME=str(tmp_path/'home'),
+               PYTHONUNBUFFERED='1', PIXELIS_QUIET='1')
+    env.pop('PIXELIS_CONFIG', None)
+    sets = [f'model_path={scale.model_path}', 'accelerator=cpu', *paper_standin.CPU_KNOBS, 'sft.head_fit=0']
+    # the knobs' 12 steps, within which a rank's share holds no argument target (the last of a field wins)
+    cmd = [shutil.which('pixelis'), 'sft', '--scale', 'paper', '--devices', '2', '--strategy', strategy,
+           '--precision', 'bf16-mixed', *[x for s in sets for x in ('--set', s)]]
+    r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stderr[-4000:]
+    path = Path(next(l for l in r.stdout.splitlines() if l.startswith('Phase 1 checkpoint: ')).split(': ', 1)[1])
+    hist = json.loads((path/'history.json').read_text())['history']
+    assert (path/'policy'/'model.safetensors').exists() and [h['step'] for h in hist] == [0, 2, 4, 6, 8, 10, 11]
