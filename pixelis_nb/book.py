@@ -518,7 +518,7 @@ def _write_report(out:Path, results:list, sc, total:float, verbose:bool) -> None
 # %% ../nbs/90_book.ipynb #092d9752
 def one_process(sc:Scale):
     "Stop a run that asks for several processes (or FSDP): chapters run in notebook kernels, which cannot launch them."
-    n, fsdp = fabric_processes(sc), str(sc.strategy).lower() == 'fsdp'
+    n, fsdp = fabric_processes(sc), 'fsdp' in str(sc.strategy).lower()
     if n > 1 or fsdp:
         asks = f"{n} processes" if n > 1 else "FSDP, which shards the model across processes"
         raise ConfigError(f"this run asks for {asks}, but chapters run in notebook kernels, which cannot launch "

@@ -278,7 +278,10 @@ def make_fabric(scale:Scale|None=None,
     args = dict(accelerator=scale.accelerator, devices=scale.devices, strategy=scale.strategy,
                 precision=scale.precision, num_nodes=scale.num_nodes)
     args.update(kw)
-    if str(args['strategy']).lower() == 'fsdp':
+    name = str(args['strategy']).lower()
+    if 'fsdp' in name and name != 'fsdp':
+        raise ConfigError(f"strategy {args['strategy']!r}: of the FSDP variants only 'fsdp' (FSDP2) is built")
+    if name == 'fsdp':
         if not sharded:
             raise ConfigError("strategy 'fsdp' shards the model across processes; only Phase 1 (`pixelis sft`) "
                               "trains that way: use 'ddp' or 'auto' here")
@@ -497,7 +500,7 @@ def load_optim_state(module:torch.nn.Module, opt, sd:dict):
     n = _param_names(module, opt)
     named = dict(state={n[int(i)]: s for i, s in sd['state'].items()},
                  param_groups=[dict(g, params=[n[i] for i in g['params']]) for g in sd['param_groups']])
-    set_optimizer_state_dict(module, opt, named, options=_whole())
+    set_optimizer_state_dict(module, opt, named, options=_whole(strict=False))   # a head never stepped has no state
 
 def untied(sd:dict, module:torch.nn.Module) -> dict:
     "`sd` (contiguous) with each tied weight under one name: safetensors stores a tensor once."
@@ -561,9 +564,12 @@ def shard_blocks(model:torch.nn.Module, mesh) -> torch.nn.Module:
     return fully_shard(model, mesh=dp)
 
 def gathered(module:torch.nn.Module, build:Callable[[], torch.nn.Module]) -> torch.nn.Module|None:
-    "Rank 0: a fresh unsharded module from `build()` holding the sharded `module`'s weights; other ranks: None."
+    "Rank 0: a fresh whole module from `build()` with the sharded `module`'s weights, dtypes, device; others: None."
+    device = next(module.parameters()).device
     sd = full_state(module)   # a collective: every rank calls it
     if not is_rank_zero(): return None
     whole = build()
     whole.load_state_dict(sd)
-    return whole
+    for n, p in whole.named_parameters():   # the trained dtypes (bf16-true casts the model in the setup)
+        if p.dtype != sd[n].dtype: p.data = p.data.to(sd[n].dtype)
+    return whole.to(device)

@@ -13,12 +13,12 @@ from typing import Any, Callable
 __all__ = ['OP_CLASSES', 'ARG_KINDS', 'DIFF_ORDER', 'SFT_SCALES', 'SFTLossKnobs', 'SFTHeadKnobs', 'SFTConfig', 'role_weights',
            'weighted_ce', 'giou', 'ArgHead', 'box_loss', 'PointerArgHead', 'view_keys', 'target_cell', 'OpHead',
            'head_targets', 'arg_predict', 'prompt_words', 'arg_loss', 'sft_loss', 'collate_sft', 'hidden_size',
-           'SFTModel', 'curriculum_pool', 'batch_indices', 'sft_optimizer', 'sft_step', 'train_sft', 'image_spans',
-           'viewed_image_index', 'encode_trace', 'head_coords', 'head_arguments', 'head_writer', 'first_turn_contexts',
-           'head_features', 'fit_heads', 'sft_config', 'sft_model', 'sft_data', 'refit_pointer', 'train_policy',
-           'eval_samples', 'eval_rollout', 'arm_row', 'ablation_arm', 'run_arms', 'sft_ablation', 'sft_key',
-           'sft_checkpoint', 'write_sft', 'load_sft_policy', 'sft_distributed', 'load_sft_heads', 'load_sft_reader',
-           'sft_scores', 'ship_sft']
+           'SFTModel', 'curriculum_pool', 'batch_indices', 'sft_optimizer', 'drop_untargeted', 'sft_step', 'train_sft',
+           'image_spans', 'viewed_image_index', 'encode_trace', 'head_coords', 'head_arguments', 'head_writer',
+           'first_turn_contexts', 'head_features', 'fit_heads', 'sft_config', 'sft_model', 'sft_data', 'refit_pointer',
+           'train_policy', 'eval_samples', 'eval_rollout', 'arm_row', 'ablation_arm', 'run_arms', 'sft_ablation',
+           'sft_key', 'sft_checkpoint', 'write_sft', 'load_sft_policy', 'sft_distributed', 'load_sft_heads',
+           'load_sft_reader', 'sft_scores', 'ship_sft']
 
 # %% ../nbs/14_sft.ipynb #a1f7adf5
 import numpy as np
@@ -387,19 +387,30 @@ def sft_optimizer(model:nn.Module, cfg:SFTConfig) -> torch.optim.AdamW:
               dict(params=[p for p in params if id(p) in head], mult=(cfg.head_lr or cfg.lr) / cfg.lr)]
     return torch.optim.AdamW([g for g in groups if g['params']], lr=cfg.lr, weight_decay=cfg.weight_decay)
 
+# %% ../nbs/14_sft.ipynb #f0096939
+def drop_untargeted(fabric, model:nn.Module, targets:torch.Tensor):
+    "Several processes: a head no rank had a target for this step loses its (zero) gradients, as in one process."
+    total = fabric.all_reduce(targets.to(fabric.device), reduce_op='sum')   # [argument targets, operation targets]
+    for name, n in zip(('arg', 'op'), total.tolist()):
+        if n == 0:
+            for p in model.heads[name].parameters(): p.grad = None
+
 # %% ../nbs/14_sft.ipynb #3b88ed18
 def sft_step(fabric, fmodel, fopt, data:list[dict], diffs:list[str], step:int, cfg:SFTConfig,
              pad_id:int) -> tuple[list[dict], torch.Tensor]:
     "One optimizer step over `grad_accum` micro-batches (this rank's share of each): loss terms, grad norm."
     for g in fopt.param_groups: g['lr'] = lr_at(step, cfg) * g.get('mult', 1.0)
-    terms = []
+    terms, targets = [], torch.zeros(2)
     for micro in range(cfg.grad_accum):
         idx = batch_indices(diffs, step, micro, cfg)[fabric.global_rank::fabric.world_size]   # this rank's share
         batch = fabric.to_device(collate_sft([data[i] for i in idx], pad_id))
+        if fabric.world_size > 1:   # how many argument and operation targets this rank's share holds
+            targets += torch.tensor([len(batch['arg_pos']), len(batch['op_pos'])], dtype=torch.float)
         with fabric.no_backward_sync(fmodel, enabled=micro < cfg.grad_accum - 1):
             out = fmodel(batch)
             fabric.backward(out['loss'] / cfg.grad_accum)
         terms.append({k: float(v.detach()) for k, v in out.items()})
+    if fabric.world_size > 1: drop_untargeted(fabric, fmodel.module, targets)
     gn = fabric.clip_gradients(fmodel, fopt, max_norm=cfg.clip)
     fopt.step()
     fopt.zero_grad()

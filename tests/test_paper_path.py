@@ -126,7 +126,7 @@ def test_pixelis_sft_on_two_processes_at_paper(scale, tmp_path, strategy):
     # the knobs' 12 steps, within which a rank's share holds no argument target (the last of a field wins)
     cmd = [shutil.which('pixelis'), 'sft', '--scale', 'paper', '--devices', '2', '--strategy', strategy,
            '--precision', 'bf16-mixed', *[x for s in sets for x in ('--set', s)]]
-    r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
+    r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr[-4000:]
     path = Path(next(l for l in r.stdout.splitlines() if l.startswith('Phase 1 checkpoint: ')).split(': ', 1)[1])
     hist = json.loads((path/'history.json').read_text())['history']
