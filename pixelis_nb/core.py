@@ -512,8 +512,7 @@ def untied(sd:dict, module:torch.nn.Module) -> dict:
 def _fsync_file(p:Path):
     with open(p, 'rb') as f: os.fsync(f.fileno())
 
-def save_checkpoint(path:str|Path, model:torch.nn.Module, opt:torch.optim.Optimizer, step:int, history,
-                   ) -> Path:
+def save_checkpoint(path:str|Path, model:torch.nn.Module, opt:torch.optim.Optimizer, step:int, history) -> Path:
     "Write model, optimizer, loop and RNG state under `path` atomically: `state.json` switches last."
     path = Path(path)
     tensors, sd = full_state(model), full_optim_state(model, opt)   # under FSDP every rank gathers ...
